@@ -1,0 +1,3 @@
+from durable_mcp.cli.main import main
+
+raise SystemExit(main())
