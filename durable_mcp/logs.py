@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
 
@@ -12,7 +14,7 @@ _SECRET_KEYS = frozenset(
 )
 
 
-def _drop_secrets(_: object, __: str, event: dict[str, object]) -> dict[str, object]:
+def _drop_secrets(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     for key in list(event):
         if key.lower() in _SECRET_KEYS:
             event[key] = "[hidden]"

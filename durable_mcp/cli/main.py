@@ -34,35 +34,41 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"durable_mcp.cli.{name}")
         module.register(sub)
+    # Global flags are accepted after the command too (`durable-mcp history ARN --store x.db`);
+    # SUPPRESS keeps a sub-parser from overwriting a value given before the command.
+    for command_parser in sub.choices.values():
+        add_server_flags(command_parser, suppress_defaults=True)
     return parser
 
 
-def add_server_flags(parser: argparse.ArgumentParser) -> None:
-    """Flags shared by the server and the commands that reach AWS or the local store."""
+def add_server_flags(parser: argparse.ArgumentParser, *, suppress_defaults: bool = False) -> None:
+    """Flags shared by the server and the commands that reach AWS or the local store.
+
+    A command that defines one of these itself (``endpoint --port``) keeps its own.
+    """
+
+    def add(group: argparse._ArgumentGroup, flag: str, default: object, **kwargs: object) -> None:
+        if flag in parser._option_string_actions:
+            return
+        group.add_argument(flag, default=argparse.SUPPRESS if suppress_defaults else default, **kwargs)  # type: ignore[arg-type]
+
     gates = parser.add_argument_group("access gates")
-    gates.add_argument("--allow-write", action="store_true", help="allow tools that write files or change AWS")
-    gates.add_argument(
-        "--allow-sensitive-data-access",
-        action="store_true",
-        help="show execution payloads, results, errors' data and log lines",
-    )
+    add(gates, "--allow-write", False, action="store_true", help="allow tools that write files or change AWS")
+    add(gates, "--allow-sensitive-data-access", False, action="store_true",
+        help="show execution payloads, results, errors' data and log lines")
     net = parser.add_argument_group("transport")
-    net.add_argument("--transport", choices=("stdio", "streamable-http"), default="stdio")
-    net.add_argument("--host", default="127.0.0.1", help="streamable HTTP bind address (default loopback)")
-    net.add_argument("--port", type=int, default=8765, help="streamable HTTP port")
-    net.add_argument(
-        "--allow-remote",
-        action="store_true",
-        help="allow binding streamable HTTP to a non-loopback host (the server has no authentication)",
-    )
+    add(net, "--transport", "stdio", choices=("stdio", "streamable-http"))
+    add(net, "--host", "127.0.0.1", help="streamable HTTP bind address (default loopback)")
+    add(net, "--port", 8765, type=int, help="streamable HTTP port")
+    add(net, "--allow-remote", False, action="store_true",
+        help="allow binding to a non-loopback host (there is no authentication)")
     aws = parser.add_argument_group("AWS")
-    aws.add_argument("--region", default=None, help="AWS region (default: the standard chain)")
-    aws.add_argument("--profile", default=None, help="AWS named profile")
-    aws.add_argument("--endpoint-url", default=None, help="Lambda endpoint, e.g. a local durable-mcp endpoint")
-    parser.add_argument(
-        "--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"), type=str.upper
-    )
-    parser.add_argument("--store", default=None, help="SQLite store of local executions (default: user data dir)")
+    add(aws, "--region", None, help="AWS region (default: the standard chain)")
+    add(aws, "--profile", None, help="AWS named profile")
+    add(aws, "--endpoint-url", None, help="Lambda endpoint, e.g. a local durable-mcp endpoint")
+    other = parser.add_argument_group("other")
+    add(other, "--log-level", "WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"), type=str.upper)
+    add(other, "--store", None, help="SQLite store of local executions (default: user data dir)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
