@@ -93,7 +93,9 @@ async def test_refused_without_allow_write_names_the_flag(mode: str) -> None:
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize(("reply", "expected"), [(True, "written"), (False, "cancelled"), (None, "cancelled")])
+@pytest.mark.parametrize(
+    ("reply", "expected"), [(True, "written"), (False, "cancelled"), (None, "cancelled")]
+)
 async def test_elicitation_path(mode: str, reply: bool | None, expected: str) -> None:
     async with Client(build(True), mode=mode, elicitation_callback=answer(reply)) as client:
         result = await client.call_tool("write_file", {"path": "a.txt"})

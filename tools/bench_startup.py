@@ -1,0 +1,90 @@
+"""Start-up benchmark: spawn, initialize and tools/list over stdio, interleaved, median of N runs.
+
+Compares durable-mcp with a one-tool bare ``MCPServer`` (the floor: most of a start is the SDK's own
+import) and, when installed, awslabs' aws-serverless MCP server. Prints medians, ratios and the size of
+each server's ``tools/list`` in characters.
+
+    python tools/bench_startup.py [--runs 7] [--peer-command awslabs.aws-serverless-mcp-server]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+
+BARE_SERVER = """
+from mcp.server import MCPServer
+mcp = MCPServer("bare")
+
+@mcp.tool()
+def ping(text: str) -> str:
+    \"\"\"Echo.\"\"\"
+    return text
+
+mcp.run("stdio")
+"""
+
+
+async def one_start(params: StdioServerParameters) -> tuple[float, int]:
+    started = time.perf_counter()
+    with open(os.devnull, "w") as devnull:
+        async with stdio_client(params, errlog=devnull) as (read, write), ClientSession(read, write) as session:
+            await session.initialize()
+            tools = await session.list_tools()
+    elapsed = time.perf_counter() - started
+    size = len(json.dumps(tools.model_dump(mode="json", by_alias=True, exclude_none=True)["tools"]))
+    return elapsed, size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--peer-command", default="awslabs.aws-serverless-mcp-server")
+    args = parser.parse_args()
+
+    bare = Path(tempfile.mkdtemp()) / "bare_server.py"
+    bare.write_text(BARE_SERVER)
+    env = dict(os.environ, AWS_REGION=os.environ.get("AWS_REGION", "us-east-1"), FASTMCP_LOG_LEVEL="ERROR")
+    servers: dict[str, StdioServerParameters] = {
+        "durable-mcp": StdioServerParameters(command=sys.executable, args=["-m", "durable_mcp"], env=env),
+        "bare MCPServer": StdioServerParameters(command=sys.executable, args=[str(bare)], env=env),
+    }
+    peer = shutil.which(args.peer_command)
+    if peer:
+        servers["aws-serverless"] = StdioServerParameters(command=peer, args=[], env=env)
+    else:
+        print(f"(peer {args.peer_command!r} not installed; skipping it)")
+
+    times: dict[str, list[float]] = {name: [] for name in servers}
+    sizes: dict[str, int] = {}
+    for _ in range(args.runs):  # interleaved so load drifts hit every server alike
+        for name, params in servers.items():
+            elapsed, size = asyncio.run(one_start(params))
+            times[name].append(elapsed)
+            sizes[name] = size
+
+    base = statistics.median(times["bare MCPServer"])
+    print(f"{'server':<16} {'median s':>9} {'min':>7} {'max':>7} {'x bare':>7} {'tools/list chars':>17}")
+    for name, samples in times.items():
+        median = statistics.median(samples)
+        print(f"{name:<16} {median:9.3f} {min(samples):7.3f} {max(samples):7.3f} {median / base:7.2f} "
+              f"{sizes[name]:17,d}")
+    ours = statistics.median(times["durable-mcp"])
+    print(f"durable-mcp / bare MCPServer = {ours / base:.2f} (goal <= 1.15)")
+    if "aws-serverless" in times:
+        print(f"durable-mcp / aws-serverless = {ours / statistics.median(times['aws-serverless']):.2f} (goal < 1)")
+
+
+if __name__ == "__main__":
+    main()
