@@ -1,0 +1,120 @@
+"""get_durable_guidance routes a free-text topic to the reference documents that answer it."""
+
+from __future__ import annotations
+
+import pytest
+
+from durable_mcp.guidance import assets
+from durable_mcp.guidance.routing import ROUTES, get_durable_guidance, route_topic, select_content
+
+# The routing table from the issue: each topic must put this document first.
+EXPECTED = [
+    ("getting started with a new project", "getting-started"),
+    ("project setup", "getting-started"),
+    ("ESLint plugin configuration", "getting-started"),
+    ("Jest", "getting-started"),
+    ("replay", "replay-model-rules"),
+    ("determinism", "replay-model-rules"),
+    ("NonDeterministicExecutionError on replay", "replay-model-rules"),
+    ("steps", "step-operations"),
+    ("atomic operations", "step-operations"),
+    ("retry", "step-operations"),
+    ("wait 5 minutes", "wait-operations"),
+    ("delay", "wait-operations"),
+    ("waitForCallback", "wait-operations"),
+    ("external system approval", "wait-operations"),
+    ("polling a job", "wait-operations"),
+    ("parallel branches", "concurrent-operations"),
+    ("map over items", "concurrent-operations"),
+    ("batch", "concurrent-operations"),
+    ("concurrency limits", "concurrent-operations"),
+    ("error", "error-handling"),
+    ("saga", "error-handling"),
+    ("compensation", "error-handling"),
+    ("timeout", "advanced-error-handling"),
+    ("circuit breaker", "advanced-error-handling"),
+    ("conditional retry", "advanced-error-handling"),
+    ("test", "testing-patterns"),
+    ("local test", "testing-patterns"),
+    ("test runner", "testing-patterns"),
+    ("flaky", "testing-patterns"),
+    ("deploy", "deployment-iac"),
+    ("CloudFormation", "deployment-iac"),
+    ("CDK", "deployment-iac"),
+    ("SAM template", "deployment-iac"),
+    ("log group", "deployment-iac"),
+    ("infrastructure", "deployment-iac"),
+    ("GenAI agent", "advanced-patterns"),
+    ("completion policy", "advanced-patterns"),
+    ("step semantics", "advanced-patterns"),
+    ("serialization", "advanced-patterns"),
+    ("troubleshooting", "troubleshooting-executions"),
+    ("my execution is stuck", "troubleshooting-executions"),
+    ("execution id", "troubleshooting-executions"),
+    ("history", "troubleshooting-executions"),
+]
+
+
+@pytest.mark.parametrize(("topic", "document"), EXPECTED)
+def test_topic_routes_to_its_document_first(topic: str, document: str) -> None:
+    assert next(iter(route_topic(topic))) == document
+
+
+def test_every_document_is_reachable() -> None:
+    assert {doc for _, doc in EXPECTED} == set(ROUTES)
+
+
+def test_a_longer_phrase_hides_the_keywords_inside_it() -> None:
+    assert route_topic("conditional retry") == {"advanced-error-handling": ["conditional retry"]}
+    assert "step-operations" not in route_topic("step semantics")
+
+
+def test_topics_can_hit_several_documents_with_reasons() -> None:
+    result = get_durable_guidance("saga compensation with parallel steps")
+    names = [m.name for m in result.matches]
+    assert names[0] == "error-handling"
+    assert {"concurrent-operations", "step-operations"} <= set(names)
+    first = result.matches[0]
+    assert first.uri == "durable://reference/error-handling"
+    assert 'topic mentions "saga"' in first.reasons
+    assert first.content.startswith("# ")
+    assert result.index == []
+
+
+def test_code_identifiers_are_split_into_words() -> None:
+    assert "wait-operations" in route_topic("wait_for_condition")
+    assert "replay-model-rules" in route_topic("runInChildContext")
+
+
+@pytest.mark.parametrize("topic", ["", "   ", "quantum banana", "???"])
+def test_unknown_topic_returns_the_index_not_an_error(topic: str) -> None:
+    result = get_durable_guidance(topic)
+    assert result.matches == []
+    assert {doc.name for doc in result.index} >= set(ROUTES)
+    assert "index" in result.note
+
+
+def test_output_stays_within_the_budget_with_the_relevant_sections() -> None:
+    result = get_durable_guidance("retry", max_chars=2500)
+    (match,) = result.matches
+    assert len(match.content) <= 2500
+    assert match.truncated
+    assert any("retr" in heading.lower() for heading in match.sections)
+
+
+def test_select_content_keeps_small_documents_whole() -> None:
+    doc = "# T\n\nSummary.\n\n## A\nalpha\n\n## B\nbeta\n"
+    assert select_content(doc, ["beta"], 1000) == (doc, ["A", "B"], False)
+
+
+def test_select_content_prefers_sections_about_the_keywords() -> None:
+    doc = "# T\n\nSummary.\n\n## A\n" + "alpha " * 50 + "\n\n## B\nbeta beta\n"
+    content, sections, truncated = select_content(doc, ["beta"], 60)
+    assert truncated
+    assert sections == ["B"]
+    assert content.startswith("# T") and "beta" in content
+
+
+def test_every_route_target_is_a_reference_document() -> None:
+    names = {doc.name for doc in assets.list_reference_docs()}
+    assert set(ROUTES) <= names
