@@ -39,3 +39,14 @@ async def test_prompt_renders_with_language_switch(mode: str) -> None:
         )
         text = " ".join(getattr(m.content, "text", "") for m in result.messages)
         assert "python" in text.lower() and "sam" in text.lower()
+
+
+@pytest.mark.anyio
+async def test_guidance_routes_a_topic_and_prerequisites_never_fail() -> None:
+    async with Client(build_server(Settings())) as client:
+        guidance = await client.call_tool("get_durable_guidance", {"topic": "non-deterministic errors"})
+        assert not guidance.is_error
+        assert guidance.structured_content["matches"][0]["name"] == "replay-model-rules"
+        report = await client.call_tool("check_durable_prerequisites", {})
+        assert not report.is_error, report
+        assert report.structured_content["checks"]

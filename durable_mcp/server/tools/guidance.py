@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
 from pydantic import Field
 
+from durable_mcp.guidance.prerequisites import PrerequisiteReport
 from durable_mcp.guidance.routing import GuidanceResult
-from durable_mcp.guidance.routing import get_durable_guidance as route_guidance
 from durable_mcp.server.policy import Access
 from durable_mcp.server.registry import add_tool
+from durable_mcp.server.state import state_of
 
 
 def get_durable_guidance(
@@ -20,9 +22,23 @@ def get_durable_guidance(
 
     Returns the most relevant sections of the matching documents with their resource URIs; an unknown
     topic returns the index of all documents."""
-    return route_guidance(topic)
+    from durable_mcp.guidance.routing import get_durable_guidance as route
+
+    return route(topic)
+
+
+def check_durable_prerequisites(ctx: Context[Any, Any]) -> PrerequisiteReport:
+    """Check this machine against what durable functions need: AWS CLI, credentials and account,
+    Node.js 22+, Python 3.11+ (3.13+ for Lambda), SAM CLI, CDK. Each item has the version found, a
+    verdict and how to fix it. Never fails because a tool is missing."""
+    from durable_mcp.guidance.prerequisites import check_durable_prerequisites as check
+
+    settings = state_of(ctx).settings
+    return check(profile=settings.profile, region=settings.region, endpoint_url=settings.endpoint_url)
 
 
 def register(mcp: MCPServer[Any]) -> None:
     add_tool(mcp, get_durable_guidance, name="get_durable_guidance", title="Durable functions guidance",
              access=Access.READ, open_world=False, idempotent=True)
+    add_tool(mcp, check_durable_prerequisites, name="check_durable_prerequisites",
+             title="Check prerequisites", access=Access.READ, open_world=True, idempotent=True)
