@@ -22,9 +22,7 @@ _FUNCTION_ARN = re.compile(
     r"(?::(?P<qualifier>[a-zA-Z0-9$_.-]+))?$"
 )
 _FUNCTION_NAME = re.compile(r"^(?P<function>[a-zA-Z0-9_-]+)(?::(?P<qualifier>[a-zA-Z0-9$_.-]+))?$")
-_PARTIAL_ARN = re.compile(
-    r"^\d{12}:function:(?P<function>[a-zA-Z0-9_-]+)(?::(?P<qualifier>[a-zA-Z0-9$_.-]+))?$"
-)
+_PARTIAL_ARN = re.compile(r"^\d{12}:function:(?P<function>[a-zA-Z0-9_-]+)(?::(?P<qualifier>[a-zA-Z0-9$_.-]+))?$")
 
 
 @dataclass(frozen=True)
@@ -76,11 +74,7 @@ def try_parse_execution_arn(arn: str | None) -> ExecutionArn | None:
     if not arn:
         return None
     match = _EXECUTION_ARN.match(arn.strip())
-    return (
-        None
-        if match is None
-        else ExecutionArn(arn=arn.strip(), invocation_id=match["invocation"], **_groups(match))
-    )
+    return None if match is None else ExecutionArn(arn=arn.strip(), invocation_id=match["invocation"], **_groups(match))
 
 
 def _groups(match: re.Match[str]) -> dict[str, str]:

@@ -81,8 +81,7 @@ def _classify(folded: FoldedHistory, ex: ExecutionView, now: datetime) -> Diagno
             execution_arn=None,
             status=status,
             cause=Cause.PAUSED,
-            summary=f"Execution is {status.lower()} since {_clock(ex.paused_at)}; "
-            "nothing runs until it is resumed.",
+            summary=f"Execution is {status.lower()} since {_clock(ex.paused_at)}; nothing runs until it is resumed.",
             pending=_pending(folded.operations, now),
             next_steps=["Resume it (resume_execution) when ready; pending timers and callbacks are kept."],
         )
@@ -103,12 +102,10 @@ def _terminal_failure(folded: FoldedHistory, ex: ExecutionView, status: str) -> 
         return Diagnosis(
             **base,
             cause=Cause.EXECUTION_TIMED_OUT,
-            summary=f"Execution timed out: it exceeded its ExecutionTimeout{limit} "
-            f"(ran {format_duration(_span(ex))}).",
+            summary=f"Execution timed out: it exceeded its ExecutionTimeout{limit} (ran {format_duration(_span(ex))}).",
             findings=_open_operations_findings(folded.operations),
             next_steps=[
-                "Raise DurableConfig.ExecutionTimeout (max 31,622,400 s) if the workflow legitimately "
-                "runs longer.",
+                "Raise DurableConfig.ExecutionTimeout (max 31,622,400 s) if the workflow legitimately runs longer.",
                 "Check the operations still open when it timed out (waits, callbacks never completed).",
             ],
         )
@@ -142,11 +139,8 @@ def _terminal_failure(folded: FoldedHistory, ex: ExecutionView, status: str) -> 
         return Diagnosis(
             **{**base, "error": error or invocation_error},
             cause=Cause.INVOCATION_ERROR,
-            summary=f"An invocation of the handler failed ({invocation_error.type or 'error'}) "
-            "outside any operation.",
-            next_steps=[
-                "Read the execution's logs (logs tool) for the crash (timeout, out of memory, import error)."
-            ],
+            summary=f"An invocation of the handler failed ({invocation_error.type or 'error'}) outside any operation.",
+            next_steps=["Read the execution's logs (logs tool) for the crash (timeout, out of memory, import error)."],
         )
     return Diagnosis(
         **base,
@@ -169,8 +163,7 @@ def _operation_failure(
         return Diagnosis(
             **base,
             cause=Cause.CALLBACK_TIMED_OUT,
-            summary=f"Callback '{op.label}' (id {op.callback_id}) timed out: {reason} "
-            f"{format_duration(limit)}.",
+            summary=f"Callback '{op.label}' (id {op.callback_id}) timed out: {reason} {format_duration(limit)}.",
             next_steps=[
                 "Check that the external system received the callback id and calls "
                 "SendDurableExecutionCallbackSuccess/Failure (and Heartbeat when a heartbeat timeout "
@@ -182,8 +175,7 @@ def _operation_failure(
         child = op.chained_execution_arn
         steps = [f"Diagnose the child execution: {child}"] if child else []
         steps.append(
-            f"Check the invoked function {op.chained_function or ''} and its permissions "
-            "(lambda:InvokeFunction)."
+            f"Check the invoked function {op.chained_function or ''} and its permissions (lambda:InvokeFunction)."
         )
         return Diagnosis(
             **base,
@@ -200,8 +192,7 @@ def _operation_failure(
     return Diagnosis(
         **base,
         cause=cause,
-        summary=f"Execution failed: {what} ended {op.status}{attempts}"
-        f"{' with ' + err_type if err_type else ''}.",
+        summary=f"Execution failed: {what} ended {op.status}{attempts}{' with ' + err_type if err_type else ''}.",
         next_steps=steps,
     )
 
@@ -212,9 +203,7 @@ def _heartbeat_expired(op: OperationView, err_type: str | None) -> bool:
     if not op.heartbeat_timeout_seconds:
         return False
     elapsed = op.duration_seconds
-    return op.callback_timeout_seconds is None or (
-        elapsed is not None and elapsed < op.callback_timeout_seconds
-    )
+    return op.callback_timeout_seconds is None or (elapsed is not None and elapsed < op.callback_timeout_seconds)
 
 
 def _culprit(ops: list[OperationView]) -> OperationView | None:
@@ -245,9 +234,7 @@ def _running(folded: FoldedHistory, ex: ExecutionView, now: datetime) -> Diagnos
     if "callback" in kinds:
         cause = Cause.WAITING_FOR_CALLBACK
         cb = next(item for item in pending if item.kind == "callback")
-        summary = (
-            f"Waiting for callback '{cb.operation_name or cb.operation_id}' (callback id {cb.callback_id})"
-        )
+        summary = f"Waiting for callback '{cb.operation_name or cb.operation_id}' (callback id {cb.callback_id})"
         summary += f", times out at {_clock(cb.until)}" if cb.until else ", no timeout set"
         summary += f"; heartbeat due by {_clock(cb.heartbeat_due_by)}." if cb.heartbeat_due_by else "."
         steps.append(
@@ -261,9 +248,7 @@ def _running(folded: FoldedHistory, ex: ExecutionView, now: datetime) -> Diagnos
         item = next(item for item in pending if item.kind == "retry")
         summary = f"Step '{item.operation_name or item.operation_id}' failed and will retry "
         summary += f"at {_clock(item.until)}."
-        steps.append(
-            "Read the last error of the step (include sensitive data) and the logs to see why it fails."
-        )
+        steps.append("Read the last error of the step (include sensitive data) and the logs to see why it fails.")
     elif "chained_invoke" in kinds:
         cause = Cause.WAITING_FOR_CHAINED_INVOKE
         item = next(item for item in pending if item.kind == "chained_invoke")
@@ -272,18 +257,12 @@ def _running(folded: FoldedHistory, ex: ExecutionView, now: datetime) -> Diagnos
             steps.append(f"Diagnose the child execution: {item.child_execution_arn}")
     elif "timer" in kinds:
         cause = Cause.WAITING_FOR_TIMER
-        summary = (
-            f"Waiting on timer '{first.operation_name or first.operation_id}' until {_clock(first.until)}."
-        )
+        summary = f"Waiting on timer '{first.operation_name or first.operation_id}' until {_clock(first.until)}."
         steps.append("Nothing to do: the execution resumes by itself when the wait ends.")
     else:
         cause = Cause.IN_PROGRESS
-        summary = (
-            f"Step '{first.operation_name or first.operation_id}' is running (started {_clock(first.since)})."
-        )
-        steps.append(
-            "If it stays like this past the function timeout, the invocation crashed: read the logs."
-        )
+        summary = f"Step '{first.operation_name or first.operation_id}' is running (started {_clock(first.since)})."
+        steps.append("If it stays like this past the function timeout, the invocation crashed: read the logs.")
     overdue = [item for item in pending if item.overdue]
     if overdue:
         findings.append(
@@ -330,9 +309,7 @@ def _pending_item(op: OperationView) -> PendingItem | None:
     if op.type == "WAIT":
         return item.model_copy(update={"kind": "timer", "until": op.scheduled_end})
     if op.type == "CHAINED_INVOKE":
-        return item.model_copy(
-            update={"kind": "chained_invoke", "child_execution_arn": op.chained_execution_arn}
-        )
+        return item.model_copy(update={"kind": "chained_invoke", "child_execution_arn": op.chained_execution_arn})
     return item if op.type == "STEP" else None
 
 
@@ -369,9 +346,7 @@ def _invocation_findings(folded: FoldedHistory) -> list[str]:
     if not crashed:
         return []
     types = sorted({inv.error.type or "unknown" for inv in crashed if inv.error})
-    return [
-        f"{len(crashed)} invocation(s) ended with an error ({', '.join(types)}); the service retried them."
-    ]
+    return [f"{len(crashed)} invocation(s) ended with an error ({', '.join(types)}); the service retried them."]
 
 
 def _open_operations_findings(ops: list[OperationView]) -> list[str]:

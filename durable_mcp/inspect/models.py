@@ -161,9 +161,7 @@ class RetryInfo(BaseModel):
     operation_id: str
     operation_name: str | None = None
     attempts_used: int
-    retries_left: int | None = Field(
-        default=None, description="0 when the step failed for good; else unknown"
-    )
+    retries_left: int | None = Field(default=None, description="0 when the step failed for good; else unknown")
     last_error_type: str | None = None
     next_attempt_at: datetime | None = None
 

@@ -112,9 +112,7 @@ def mermaid_gantt(folded: FoldedHistory, title: str | None = None) -> str:
         parent = by_id.get(op.parent_id or "")
         section = parent.label if parent is not None else "execution"
         name = _UNSAFE.sub(" ", f"{op.label} ({op.type.lower()})")
-        sections.setdefault(_UNSAFE.sub(" ", section), []).append(
-            f"    {name} :{tag}, op{index}, {start}, {end}"
-        )
+        sections.setdefault(_UNSAFE.sub(" ", section), []).append(f"    {name} :{tag}, op{index}, {start}, {end}")
     for section, bars in sections.items():
         lines.append(f"    section {section}")
         lines.extend(bars)

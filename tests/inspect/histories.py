@@ -76,9 +76,7 @@ class History:
             )
         if retry_in is not None:
             retry["NextAttemptDelaySeconds"] = retry_in
-        return self.add(
-            "StepFailed", Details={"Error": {"Payload": error(fail)}, "RetryDetails": retry}, **common
-        )
+        return self.add("StepFailed", Details={"Error": {"Payload": error(fail)}, "RetryDetails": retry}, **common)
 
     def finish(self, status: str, event: str, err: str | None = None) -> History:
         self.status = status

@@ -22,9 +22,7 @@ def test_timeline_indents_children_and_shows_what_open_operations_wait_for():
     _, events = h.stuck_on_callback().build()
     assert timeline_lines(fold_history(events))[1].endswith("CALLBACK approval STARTED callback Y2IxMjM=")
     _, events = h.retrying_step().build()
-    assert (
-        "PENDING TransientError next attempt 2026-11-27T09:00:31Z" in timeline_lines(fold_history(events))[1]
-    )
+    assert "PENDING TransientError next attempt 2026-11-27T09:00:31Z" in timeline_lines(fold_history(events))[1]
 
 
 def test_mermaid_gantt_has_one_bar_per_operation_with_status_tags():

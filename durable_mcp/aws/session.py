@@ -1,0 +1,135 @@
+"""The one boto3 adapter: lazily created session, standard credential chain, standard retries.
+
+Lambda calls honour ``--endpoint-url`` and boto3's own ``AWS_ENDPOINT_URL_LAMBDA``, so the same
+code reaches AWS or the local durable-mcp endpoint. Executions of the in-process local engine
+(account ``000000000000``) are served by a Lambda-like object handed in by the server.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol, cast
+from urllib.parse import urlparse
+
+import structlog
+from pydantic import BaseModel
+
+from durable_mcp import __version__
+from durable_mcp.aws.arns import LOCAL_ACCOUNT, try_parse_execution_arn
+from durable_mcp.aws.errors import AwsUnavailableError, aws_call
+
+log = structlog.get_logger()
+
+USER_AGENT = f"durable-mcp/{__version__}"
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+class LambdaLike(Protocol):
+    """The part of boto3's Lambda client that inspection and control use.
+
+    The engine's ``DurableService`` has the same method names, PascalCase kwargs and response
+    dicts, so either can be passed wherever a ``LambdaLike`` is expected.
+    """
+
+    def get_durable_execution(self, **kwargs: Any) -> dict[str, Any]: ...
+    def get_durable_execution_history(self, **kwargs: Any) -> dict[str, Any]: ...
+    def list_durable_executions_by_function(self, **kwargs: Any) -> dict[str, Any]: ...
+    def stop_durable_execution(self, **kwargs: Any) -> dict[str, Any]: ...
+    def pause_durable_execution(self, **kwargs: Any) -> dict[str, Any]: ...
+    def resume_durable_execution(self, **kwargs: Any) -> dict[str, Any]: ...
+    def send_durable_execution_callback_success(self, **kwargs: Any) -> dict[str, Any]: ...
+    def send_durable_execution_callback_failure(self, **kwargs: Any) -> dict[str, Any]: ...
+    def send_durable_execution_callback_heartbeat(self, **kwargs: Any) -> dict[str, Any]: ...
+    def invoke(self, **kwargs: Any) -> dict[str, Any]: ...
+
+
+LocalLogs = Callable[[str], Iterable[str | Mapping[str, Any]]]
+"""Returns the captured log lines of a local execution (the engine's ``LocalEngine.logs``)."""
+
+
+class AwsSettings(BaseModel):
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+
+    @property
+    def lambda_endpoint(self) -> str | None:
+        """The Lambda endpoint in effect: ``--endpoint-url``, else boto3's ``AWS_ENDPOINT_URL_LAMBDA``."""
+        return self.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_LAMBDA") or None
+
+    @property
+    def endpoint_is_loopback(self) -> bool:
+        endpoint = self.lambda_endpoint
+        return endpoint is not None and urlparse(endpoint).hostname in _LOOPBACK
+
+
+class AwsClients:
+    """Creates boto3 clients on first use and routes local execution ARNs to the local engine."""
+
+    def __init__(
+        self,
+        settings: AwsSettings | None = None,
+        local: LambdaLike | None = None,
+        local_logs: LocalLogs | None = None,
+    ) -> None:
+        self.settings = settings or AwsSettings()
+        self.local = local
+        self.local_logs = local_logs
+        self._session: Any = None
+        self._clients: dict[str, Any] = {}
+
+    @property
+    def session(self) -> Any:
+        if self._session is None:
+            import boto3
+
+            with aws_call("sts:GetCallerIdentity"):
+                self._session = boto3.Session(profile_name=self.settings.profile, region_name=self.settings.region)
+        return self._session
+
+    def region(self) -> str:
+        region = self.session.region_name
+        if region:
+            return str(region)
+        if self.settings.endpoint_is_loopback:
+            return "us-east-1"
+        raise AwsUnavailableError("No AWS region configured: pass --region or set AWS_REGION.")
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            from botocore.config import Config
+
+            config = Config(
+                retries={"mode": "standard", "max_attempts": 5},
+                user_agent_extra=USER_AGENT,
+                region_name=self.region(),
+            )
+            kwargs: dict[str, Any] = {"config": config}
+            if service == "lambda" and self.settings.endpoint_url:
+                kwargs["endpoint_url"] = self.settings.endpoint_url
+            if self.session.get_credentials() is None:
+                if not (service == "lambda" and self.settings.endpoint_is_loopback):
+                    raise AwsUnavailableError(
+                        "No AWS credentials found (environment, profile, SSO or instance role). Configure them, "
+                        "pass --profile, or continue without AWS: local executions keep working."
+                    )
+                # The local endpoint ignores signatures, but botocore refuses to send unsigned calls.
+                kwargs.update(aws_access_key_id="local", aws_secret_access_key="local")
+            self._clients[service] = self.session.client(service, **kwargs)
+            log.debug("aws client created", service=service, endpoint=self.settings.endpoint_url)
+        return self._clients[service]
+
+    def lambda_client(self) -> LambdaLike:
+        return cast(LambdaLike, self.client("lambda"))
+
+    def lambda_for(self, execution_arn: str | None) -> LambdaLike:
+        """The client that owns ``execution_arn``: the local engine for local ARNs, else Lambda."""
+        arn = try_parse_execution_arn(execution_arn)
+        if self.local is not None and arn is not None and arn.account == LOCAL_ACCOUNT:
+            return self.local
+        return self.lambda_client()
+
+    def account_id(self) -> str:
+        with aws_call("sts:GetCallerIdentity"):
+            return str(self.client("sts").get_caller_identity()["Account"])
