@@ -18,6 +18,7 @@ from durable_mcp import __version__
 # One module per command; each adds its own sub-parser. Order is the order shown in --help.
 COMMAND_MODULES: tuple[str, ...] = (
     "serve",
+    "validate",
 )
 
 
