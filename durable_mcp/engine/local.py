@@ -1,0 +1,266 @@
+"""LocalEngine: the high-level driver used by the CLI, the MCP tools, conformance tests and the
+determinism checker. It owns a DurableService, registers handlers as functions and drives
+executions until they end or wait on the outside world.
+
+Time: by default the virtual clock skips idle time (waits, retry backoff, callback timeouts, the
+execution timeout all fire without sleeping, while history keeps the modelled timestamps);
+``real_time=True`` runs on the wall clock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from durable_mcp.engine.invoker import Invoker
+from durable_mcp.engine.model import Json, OperationStatus, OperationType
+from durable_mcp.engine.python_invoker import PythonInvoker
+from durable_mcp.engine.service import (
+    DEFAULT_EXECUTION_TIMEOUT_S,
+    CallbackAnswer,
+    CallbackHandler,
+    DurableService,
+)
+from durable_mcp.engine.store.base import ExecutionStore
+from durable_mcp.engine.store.memory import MemoryStore
+from durable_mcp.engine.store.sqlite import SqliteStore
+
+Handler = str | Callable[..., Any] | Invoker
+ProgressCallback = Callable[[str, Json], None]
+
+
+class RunResult(BaseModel):
+    """Outcome of an execution: status as GetDurableExecution reports it, result decoded from JSON."""
+
+    model_config = ConfigDict(frozen=True)
+
+    execution_arn: str
+    status: str
+    result: Any = None
+    error: dict[str, Any] | None = None
+    events: list[dict[str, Any]]
+
+
+def parse_callback_answers(on_callback: Mapping[str, str]) -> dict[str, CallbackAnswer]:
+    """Parse ``{"name": "succeed:JSON" | "fail:MESSAGE" | "heartbeat"}`` (ValueError if malformed)."""
+    answers: dict[str, CallbackAnswer] = {}
+    for name, spec in on_callback.items():
+        verb, _, value = spec.partition(":")
+        if verb == "succeed":
+            answers[name] = ("succeed", value.encode())
+        elif verb == "fail":
+            answers[name] = ("fail", {"ErrorType": "CallbackFailure", "ErrorMessage": value})
+        elif verb == "heartbeat":
+            answers[name] = ("heartbeat", None)
+        else:
+            raise ValueError(f"callback answer for {name!r} must be succeed:JSON, fail:MESSAGE or heartbeat")
+    return answers
+
+
+class _NamedAnswers:
+    """Answers callbacks by their own name or their parent's (``wait_for_callback`` names the
+    enclosing context); ``"*"`` matches any callback."""
+
+    def __init__(self, answers: dict[str, CallbackAnswer], service: DurableService) -> None:
+        self._answers = answers
+        self.service = service
+
+    def answer(self, arn: str, op: Json) -> CallbackAnswer | None:
+        names = [op.get("Name")]
+        if op.get("ParentId"):
+            parent = self.service.record(arn).ops.get(op["ParentId"], {})
+            names.append(parent.get("Name"))
+        for name in names:
+            if name in self._answers:
+                return self._answers[name]
+        return self._answers.get("*")
+
+
+class LocalEngine:
+    def __init__(
+        self,
+        store: str | Path = "memory",
+        real_time: bool = False,
+        invocation_timeout_s: float = 900,
+        stub_steps: Mapping[str, Any] | None = None,
+        *,
+        on_callback: Mapping[str, str] | None = None,
+        callback_handler: CallbackHandler | None = None,
+    ) -> None:
+        backing: ExecutionStore = MemoryStore() if str(store) == "memory" else SqliteStore(store)
+        self.stub_steps = dict(stub_steps or {})
+        self.service = DurableService(
+            backing,
+            real_time=real_time,
+            invocation_timeout_s=invocation_timeout_s,
+            invoker_factory=self._python_invoker,
+        )
+        if on_callback:
+            self.service.callback_handler = _NamedAnswers(parse_callback_answers(on_callback), self.service).answer
+        if callback_handler is not None:
+            self.service.callback_handler = callback_handler
+
+    def _python_invoker(self, handler: str | Callable[..., Any], function_name: str = "local-function") -> Invoker:
+        return PythonInvoker(
+            handler,
+            self.service,
+            function_name=function_name,
+            stub_steps=self.stub_steps,
+            log_sink=self.service.append_logs,
+        )
+
+    def register_function(
+        self,
+        name: str,
+        handler_or_invoker: Handler,
+        *,
+        version: str = "1",
+        aliases: tuple[str, ...] = ("live",),
+        execution_timeout_s: int = DEFAULT_EXECUTION_TIMEOUT_S,
+        retention_days: int = 14,
+    ) -> None:
+        """Make a handler callable by name (``start``, ``Invoke`` and chained ``context.invoke``)."""
+        if isinstance(handler_or_invoker, str) or not hasattr(handler_or_invoker, "invoke"):
+            invoker = self._python_invoker(handler_or_invoker, name)  # type: ignore[arg-type]
+        else:
+            invoker = handler_or_invoker
+        handler_ref = handler_or_invoker if isinstance(handler_or_invoker, str) else None
+        self.service.register_function(
+            name,
+            invoker,
+            version=version,
+            aliases=aliases,
+            execution_timeout_s=execution_timeout_s,
+            retention_days=retention_days,
+            handler_ref=handler_ref,
+        )
+
+    def start(
+        self,
+        handler: Handler | None,
+        payload: str | None = None,
+        *,
+        function_name: str = "local-function",
+        execution_name: str | None = None,
+        execution_timeout_s: int | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> str:
+        """Start an execution and run it until it ends or waits on the outside world.
+
+        ``payload`` is the JSON text of the input (None: no input). With ``handler`` None the
+        function must already be registered. Returns the execution ARN.
+        """
+        if handler is not None:
+            self.register_function(function_name, handler)
+        rec = self.service.start_execution(
+            function_name, payload, execution_name=execution_name, execution_timeout_s=execution_timeout_s
+        )
+        self._drive(rec.arn, on_progress=on_progress)
+        return rec.arn
+
+    def run_until_idle(self, arn: str | None = None, advance_seconds: float | None = None) -> None:
+        """Process due timers and re-invocations (of ``arn`` and its children, or of everything).
+
+        Without ``advance_seconds`` the clock skips to each next timer, callback timeouts included,
+        until nothing is scheduled. With it, the clock moves at most that far, so a test can answer a
+        callback at t+1 s before a 5 s wait fires.
+        """
+        self.service.drive(arn, stop_on_open_callback=False, advance_seconds=advance_seconds)
+
+    def _drive(self, arn: str, *, on_progress: ProgressCallback | None = None) -> None:
+        previous = self.service.on_event
+        if on_progress is not None:
+            self.service.on_event = on_progress
+        try:
+            self.service.drive(arn, stop_on_open_callback=True)
+        finally:
+            self.service.on_event = previous
+
+    # -------------------------------------------------------------- callbacks
+
+    def callback_id(self, arn: str, name: str | None = None) -> str | None:
+        """The id of an open callback of the execution (the first, or the one named ``name``;
+        for ``wait_for_callback`` the operation's name also matches)."""
+        rec = self.service.record(arn)
+        for op in rec.ops.values():
+            if op["Type"] != OperationType.CALLBACK or op["Status"] != OperationStatus.STARTED:
+                continue
+            parent_name = rec.ops.get(op.get("ParentId") or "", {}).get("Name")
+            if name is None or name in (op.get("Name"), parent_name):
+                return str(op["CallbackDetails"]["CallbackId"])
+        return None
+
+    def send_callback_success(self, callback_id: str, result: bytes | str = b"", *, resume: bool = True) -> None:
+        self.service.send_durable_execution_callback_success(CallbackId=callback_id, Result=result)
+        self._resume(callback_id, resume)
+
+    def send_callback_failure(
+        self,
+        callback_id: str,
+        error_message: str = "",
+        error_type: str | None = None,
+        *,
+        error_data: str | None = None,
+        resume: bool = True,
+    ) -> None:
+        error: Json = {"ErrorMessage": error_message}
+        if error_type:
+            error["ErrorType"] = error_type
+        if error_data:
+            error["ErrorData"] = error_data
+        self.service.send_durable_execution_callback_failure(CallbackId=callback_id, Error=error)
+        self._resume(callback_id, resume)
+
+    def send_callback_heartbeat(self, callback_id: str) -> None:
+        self.service.send_durable_execution_callback_heartbeat(CallbackId=callback_id)
+
+    def _resume(self, callback_id: str, resume: bool) -> None:
+        if resume:
+            self._drive(self.service.arn_for_callback(callback_id))
+
+    # -------------------------------------------------------------- reading
+
+    def history(self, arn: str, *, include_execution_data: bool = True) -> list[Json]:
+        events: list[Json] = []
+        marker: str | None = None
+        while True:
+            page = self.service.get_durable_execution_history(
+                DurableExecutionArn=arn, IncludeExecutionData=include_execution_data, MaxItems=1000, Marker=marker
+            )
+            events.extend(page["Events"])
+            marker = page.get("NextMarker")
+            if not marker:
+                return events
+
+    def result(self, arn: str) -> RunResult:
+        execution = self.service.get_durable_execution(DurableExecutionArn=arn, IncludeExecutionData=True)
+        raw = execution.get("Result")
+        result: Any = None
+        if raw:
+            try:
+                result = json.loads(raw)
+            except json.JSONDecodeError:
+                result = raw
+        return RunResult(
+            execution_arn=arn,
+            status=execution["Status"],
+            result=result,
+            error=execution.get("Error"),
+            events=self.history(arn),
+        )
+
+    def logs(self, arn: str) -> list[str]:
+        return self.service.logs(arn)
+
+    def close(self) -> None:
+        self.service.close()
+
+    def __enter__(self) -> LocalEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

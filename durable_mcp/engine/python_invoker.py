@@ -1,0 +1,299 @@
+"""In-process invoker for Python handlers written against aws-durable-execution-sdk-python.
+
+The handler receives a ``DurableExecutionInvocationInputWithClient`` whose service client is the
+SDK's own ``LambdaClient`` wrapped around our service (its method names and shapes are boto3's), so
+unmodified handlers run through the exact code path they use in Lambda, minus HTTP.
+
+Three process-wide adjustments hold only while an invocation runs, under one lock (in-process
+invocations therefore run one at a time):
+
+* the SDK's checkpoint thread waits up to ``_STOP_SIGNAL_POLL_SECONDS`` (100 ms) on its queue
+  before it notices the stop signal, which adds ~0.1 s to every invocation. In Lambda that is noise;
+  here it dominates (100 one-second waits = 100 invocations). We lower it to 2 ms: the constant only
+  bounds how long an idle collector sleeps between looks at the stop flag and at due refreshes, so
+  batching and ordering are unchanged while the thread exits promptly.
+* ``DurableContext.step`` is wrapped when ``stub_steps`` is given: a stubbed step's user function is
+  replaced by one returning the stub value (or raising the stub error) and the step is otherwise
+  processed by the SDK unchanged, so it is checkpointed exactly as if the real function had
+  returned or raised that.
+* stdout/stderr and root-logger records of the handler are captured into the execution's log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import importlib.util
+import io
+import logging
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from durable_mcp.engine.invoker import InvocationFailed, timeout_error
+from durable_mcp.engine.model import Json
+from durable_mcp.errors import UserError
+
+_PROCESS_LOCK = threading.RLock()
+FAST_STOP_POLL_SECONDS = 0.002
+_QUIET_LOGGERS = ("aws_durable_execution_sdk_python", "durable_mcp", "botocore", "boto3", "urllib3", "asyncio")
+
+LogSink = Callable[[str, list[str]], None]
+"""Receives (execution ARN, the invocation's log lines)."""
+
+
+def load_handler(ref: str) -> Callable[..., Any]:
+    """Import ``path/to/file.py:handler`` or ``package.module:handler``."""
+    target, sep, attr = ref.rpartition(":")
+    if not sep or not target or not attr:
+        raise UserError(f"Handler reference {ref!r} must look like path/to/file.py:handler or module:handler.")
+    module: ModuleType
+    if target.endswith(".py") or "/" in target or "\\" in target:
+        path = Path(target).expanduser().resolve()
+        if not path.is_file():
+            raise UserError(f"Handler file not found: {path}")
+        name = "durable_mcp_handler_" + hashlib.sha1(str(path).encode()).hexdigest()[:12]
+        module = sys.modules.get(name) or _import_file(name, path)
+    else:
+        try:
+            module = importlib.import_module(target)
+        except ImportError as exc:
+            raise UserError(f"Cannot import handler module {target!r}: {exc}") from exc
+    handler = getattr(module, attr, None)
+    if not callable(handler):
+        raise UserError(f"{target} has no callable named {attr!r}.")
+    return handler  # type: ignore[no-any-return]
+
+
+def _import_file(name: str, path: Path) -> ModuleType:
+    # Handlers import sibling modules as Lambda would (the code directory is on the path).
+    if str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise UserError(f"Cannot load handler file {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[name]
+        raise UserError(f"Importing {path} failed: {type(exc).__name__}: {exc}") from exc
+    return module
+
+
+class _LambdaContext:
+    """The attributes of Lambda's context object that handlers and the SDK read."""
+
+    def __init__(self, function_name: str, version: str, request_id: str, deadline: float) -> None:
+        self.function_name = function_name
+        self.function_version = version
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:000000000000:function:{function_name}"
+        self.aws_request_id = request_id
+        self.memory_limit_in_mb = 128
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = "local"
+        self.tenant_id = None
+        self.client_context = None
+        self.identity = None
+        self._deadline = deadline
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def error_object(exc: BaseException) -> Json:
+    """Lambda's error for an unhandled exception: bare class name for builtins, else qualified."""
+    cls = type(exc)
+    name = cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    return {
+        "ErrorType": name,
+        "ErrorMessage": str(exc),
+        "StackTrace": traceback.format_exception(exc)[-20:],
+    }
+
+
+class _LineWriter(io.TextIOBase):
+    def __init__(self, emit: Callable[[str], None]) -> None:
+        self._emit = emit
+        self._buffer = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._buffer += text
+        while "\n" in self._buffer:
+            line, self._buffer = self._buffer.split("\n", 1)
+            self._emit(line)
+        return len(text)
+
+    def flush(self) -> None:
+        if self._buffer:
+            self._emit(self._buffer)
+            self._buffer = ""
+
+
+class _RecordHandler(logging.Handler):
+    def __init__(self, emit: Callable[[str], None], request_id: str) -> None:
+        super().__init__(logging.INFO)
+        self._emit = emit
+        self._request_id = request_id
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith(_QUIET_LOGGERS):
+            return
+        stamp = datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds")
+        self._emit(f"[{record.levelname}]\t{stamp}\t{self._request_id}\t{record.getMessage()}")
+
+
+@contextlib.contextmanager
+def _captured(emit: Callable[[str], None], request_id: str) -> Iterator[None]:
+    out, err = _LineWriter(emit), _LineWriter(emit)
+    handler = _RecordHandler(emit, request_id)
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            yield
+    finally:
+        out.flush()
+        err.flush()
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+
+
+@contextlib.contextmanager
+def _fast_stop_poll() -> Iterator[None]:
+    from aws_durable_execution_sdk_python import state
+
+    old = state._STOP_SIGNAL_POLL_SECONDS
+    state._STOP_SIGNAL_POLL_SECONDS = FAST_STOP_POLL_SECONDS
+    try:
+        yield
+    finally:
+        state._STOP_SIGNAL_POLL_SECONDS = old
+
+
+class StubbedStepError(Exception):
+    """Raised in place of a stubbed step's function when the stub is an error."""
+
+
+def _stub_error(error: Mapping[str, Any]) -> Exception:
+    # A class named after the requested ErrorType, in "builtins" so the SDK reports the bare name.
+    error_type = str(error.get("ErrorType") or "StubbedStepError")
+    cls = type(error_type, (StubbedStepError,), {"__module__": "builtins"})
+    return cls(str(error.get("ErrorMessage") or ""))
+
+
+def is_stub_error(value: Any) -> bool:
+    return isinstance(value, Mapping) and set(value) <= {"ErrorType", "ErrorMessage"} and "ErrorType" in value
+
+
+@contextlib.contextmanager
+def _stubbed_steps(stubs: Mapping[str, Any] | None) -> Iterator[None]:
+    if not stubs:
+        yield
+        return
+    from aws_durable_execution_sdk_python.context import DurableContext
+
+    original = DurableContext.step
+
+    def step(self: Any, func: Callable[..., Any], name: str | None = None, config: Any = None) -> Any:
+        step_name = DurableContext._resolve_step_name(name, func)
+        if step_name not in stubs:
+            return original(self, func, name, config)
+        stub = stubs[step_name]
+
+        def replacement(_step_context: Any) -> Any:
+            if is_stub_error(stub):
+                raise _stub_error(stub)
+            return stub
+
+        return original(self, replacement, step_name, config)
+
+    DurableContext.step = step
+    try:
+        yield
+    finally:
+        DurableContext.step = original
+
+
+class PythonInvoker:
+    """Runs a Python durable handler in this process, against ``client`` (our DurableService)."""
+
+    def __init__(
+        self,
+        handler: str | Callable[..., Any],
+        client: Any,
+        *,
+        function_name: str = "local-function",
+        stub_steps: Mapping[str, Any] | None = None,
+        log_sink: LogSink | None = None,
+    ) -> None:
+        self.handler_ref = handler if isinstance(handler, str) else None
+        self._handler = load_handler(handler) if isinstance(handler, str) else handler
+        self._client = client
+        self._function_name = function_name
+        self.stub_steps = dict(stub_steps or {})
+        self.log_sink = log_sink
+
+    def invoke(self, event: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
+        from aws_durable_execution_sdk_python.execution import (
+            DurableExecutionInvocationInput,
+            DurableExecutionInvocationInputWithClient,
+        )
+        from aws_durable_execution_sdk_python.lambda_service import LambdaClient
+
+        arn = str(event.get("DurableExecutionArn", ""))
+        invocation_input = DurableExecutionInvocationInputWithClient.from_durable_execution_invocation_input(
+            DurableExecutionInvocationInput.from_json_dict(event), LambdaClient(client=self._client)
+        )
+        request_id = f"{arn.rsplit('/', 1)[-1][:8]}-{time.monotonic_ns() % 10**12:012d}"
+        context = _LambdaContext(self._function_name, "$LATEST", request_id, time.monotonic() + timeout_s)
+        lines: list[str] = []
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["output"] = self._handler(invocation_input, context)
+            except BaseException as exc:  # the handler's failure is the invocation's result
+                box["error"] = exc
+
+        with _PROCESS_LOCK:
+            lines.append(f"START RequestId: {request_id}")
+            with _captured(lines.append, request_id), _fast_stop_poll(), _stubbed_steps(self.stub_steps):
+                worker = threading.Thread(target=run, name=f"handler-{request_id}", daemon=True)
+                started = time.monotonic()
+                worker.start()
+                worker.join(timeout_s)
+            duration_ms = (time.monotonic() - started) * 1000
+            lines.append(f"END RequestId: {request_id}")
+            lines.append(f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms")
+        if self.log_sink is not None:
+            self.log_sink(arn, lines)
+        if worker.is_alive():
+            # The thread cannot be killed; its token is revoked, so its late checkpoints are refused.
+            raise InvocationFailed(timeout_error(timeout_s))
+        if "error" in box:
+            raise InvocationFailed(error_object(box["error"]))
+        output = box.get("output")
+        if not isinstance(output, dict):
+            raise InvocationFailed(
+                {
+                    "ErrorType": "InvalidInvocationOutput",
+                    "ErrorMessage": f"The handler returned {type(output).__name__} instead of a durable invocation "
+                    "output. Is it decorated with @durable_execution?",
+                }
+            )
+        return output

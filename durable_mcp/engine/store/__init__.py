@@ -1,0 +1,7 @@
+"""Execution stores: in memory (dry runs) and SQLite (survives restarts)."""
+
+from durable_mcp.engine.store.base import ExecutionStore, ExecutionSummary
+from durable_mcp.engine.store.memory import MemoryStore
+from durable_mcp.engine.store.sqlite import SqliteStore, default_store_path
+
+__all__ = ["ExecutionStore", "ExecutionSummary", "MemoryStore", "SqliteStore", "default_store_path"]
