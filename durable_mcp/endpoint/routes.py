@@ -19,12 +19,8 @@ from durable_mcp.endpoint.wire import parse_bool, parse_timestamp
 DURABLE_PREFIX = "2025-12-01"
 INVOKE_PREFIX = "2015-03-31"
 
-# Lambda's documented payload limits: synchronous invoke 6 MB, asynchronous 1 MB, callback result 1 MiB.
-SYNC_INVOKE_PAYLOAD_LIMIT = 6 * 1024 * 1024
-ASYNC_INVOKE_PAYLOAD_LIMIT = 1024 * 1024
-CALLBACK_RESULT_LIMIT = 1024 * 1024
-# Anything larger is refused before JSON parsing; every durable input is far below it.
-MAX_REQUEST_BYTES = SYNC_INVOKE_PAYLOAD_LIMIT + 1024 * 1024
+# Larger bodies are refused before parsing; the service enforces each member's own limit.
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
 
 
 class RequestError(Exception):
@@ -202,24 +198,23 @@ def _build_kwargs(
     elif route.body is Body.ERROR_OBJECT and body.strip():
         kwargs["Error"] = _json_object(body)
     elif route.body is Body.RESULT_BLOB:
-        if len(body) > CALLBACK_RESULT_LIMIT:
-            raise invalid(f"Result must be at most {CALLBACK_RESULT_LIMIT} bytes, got {len(body)}.")
         kwargs["Result"] = body
     elif route.body is Body.INVOKE_PAYLOAD:
         kwargs.setdefault("InvocationType", "RequestResponse")
-        _check_invoke_payload(kwargs["InvocationType"], body)
+        _require_qualified(kwargs["FunctionName"], kwargs.get("Qualifier"))
         kwargs["Payload"] = body
     return kwargs
 
 
-def _check_invoke_payload(invocation_type: str, payload: bytes) -> None:
-    limit = ASYNC_INVOKE_PAYLOAD_LIMIT if invocation_type == "Event" else SYNC_INVOKE_PAYLOAD_LIMIT
-    if len(payload) > limit:
-        raise RequestError(
-            "RequestTooLargeException",
-            f"Request must be smaller than {limit} bytes for the Invoke operation",
-            413,
-        )
+def _require_qualified(function_name: str, qualifier: str | None) -> None:
+    """Durable functions are invoked through a version or alias (``$LATEST`` must be explicit)."""
+    name = function_name.split(":function:", 1)[1] if ":function:" in function_name else function_name
+    if qualifier or ":" in name:
+        return
+    raise invalid(
+        f"Durable function {name} must be invoked with a qualified name: add a version or alias "
+        f"(e.g. {name}:1, {name}:live or {name}:$LATEST) or pass Qualifier."
+    )
 
 
 def _json_object(body: bytes) -> dict[str, Any]:

@@ -209,10 +209,12 @@ def test_service_errors_become_named_boto3_exceptions(recorder: tuple[RecordingS
     assert raised.value.response["Error"]["Message"] == str(error).split(": ", 1)[1]
 
 
-def test_oversized_invoke_payload_is_refused_like_lambda(recorder: tuple[RecordingService, Any]) -> None:
+def test_invoke_needs_a_qualified_function_name(recorder: tuple[RecordingService, Any]) -> None:
     service, client = recorder
-    with pytest.raises(client.exceptions.RequestTooLargeException):
-        client.invoke(FunctionName="wf:1", InvocationType="Event", Payload=b"x" * (1024 * 1024 + 1))
+    with pytest.raises(client.exceptions.InvalidParameterValueException, match="qualified"):
+        client.invoke(FunctionName="wf", Payload=b"{}")
+    with pytest.raises(client.exceptions.InvalidParameterValueException, match="qualified"):
+        client.invoke(FunctionName="arn:aws:lambda:us-east-1:000000000000:function:wf", Payload=b"{}")
     assert not service.calls
 
 

@@ -1,0 +1,17 @@
+"""A small durable handler: a step, then either a callback or a wait, as the input asks."""
+
+from typing import Any
+
+from aws_durable_execution_sdk_python import DurableContext, durable_execution
+from aws_durable_execution_sdk_python.config import Duration
+
+
+@durable_execution
+def handler(event: dict[str, Any], context: DurableContext) -> dict[str, Any]:
+    total = context.step(lambda _: event["amount"] * 2, name="double")
+    if event.get("approval"):
+        answer = context.create_callback(name="approval").result()
+        return {"total": total, "answer": answer}
+    if event.get("wait"):
+        context.wait(Duration.from_seconds(event["wait"]), name="pause")
+    return {"total": total}
