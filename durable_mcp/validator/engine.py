@@ -473,7 +473,8 @@ class Analysis:
                                 "replay the step body is skipped and the variable keeps its old value")
 
     def check_concurrent(self, func: Func, event: Concurrent) -> None:
-        if event.kind in ("race", "any") and event.direct_ops > 0:
+        direct = [r for r in event.direct_ops if self.ctx_of(func.fid, r) is not None]
+        if event.kind in ("race", "any") and direct:
             self.report("DR015", event.span,
                         f"Native Promise.{event.kind} over durable operations: the winner is not checkpointed, so "
                         "replay can pick a different one. Use context.promise." + event.kind)

@@ -231,7 +231,7 @@ class PythonLowering(ast.NodeVisitor):
                 self.visit(stmt)
         self._in_class = in_class
 
-    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+    visit_AsyncFunctionDef = visit_FunctionDef
     _in_class = False
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:

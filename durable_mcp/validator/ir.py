@@ -125,7 +125,7 @@ class Concurrent:
 
     span: Span
     kind: str
-    direct_ops: int
+    direct_ops: list[str]  # receivers of operation calls given directly to the combinator
     calls: list[Call]
 
 
