@@ -19,6 +19,7 @@ from durable_mcp import __version__
 COMMAND_MODULES: tuple[str, ...] = (
     "serve",
     "validate",
+    "scaffold",
 )
 
 
