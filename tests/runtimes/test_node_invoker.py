@@ -1,0 +1,96 @@
+"""TypeScript and JavaScript handlers run under Node against the engine, with the same history as Python."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from durable_mcp.engine.local import LocalEngine, RunResult
+from durable_mcp.errors import UserError
+from durable_mcp.runtimes.node import NodeInvoker
+from durable_mcp.runtimes.refs import parse_handler_ref
+from tests.runtimes.conftest import HANDLERS, TYPESCRIPT_TOOLCHAIN, ProjectFactory
+
+pytestmark = pytest.mark.node
+
+INPUT = json.dumps({"amount": 21})
+
+
+def dry_run(engine: LocalEngine, handler: Any) -> RunResult:
+    arn = engine.start(handler, INPUT, function_name="workflow", execution_name="dry-run")
+    callback_id = engine.callback_id(arn, "approval")
+    assert callback_id is not None, engine.result(arn).events
+    engine.send_callback_success(callback_id, b"approved")
+    return engine.result(arn)
+
+
+def shape(events: list[dict[str, Any]]) -> list[tuple[str, str | None, str | None]]:
+    return [(event["EventType"], event.get("Name"), event.get("SubType")) for event in events]
+
+
+def python_run() -> RunResult:
+    with LocalEngine() as engine:
+        return dry_run(engine, f"{HANDLERS / 'workflow.py'}:handler")
+
+
+@pytest.mark.parametrize("packages", ["esbuild", "typescript"])
+def test_typescript_dry_run_matches_python_event_for_event(node_project: ProjectFactory, packages: str) -> None:
+    project = node_project("workflow.ts", **({"packages": TYPESCRIPT_TOOLCHAIN} if packages == "typescript" else {}))
+    with (
+        LocalEngine() as engine,
+        NodeInvoker(parse_handler_ref(f"{project}/workflow.ts:handler"), service=engine.service) as node,
+    ):
+        ts = dry_run(engine, node)
+    py = python_run()
+    assert ts.status == py.status == "SUCCEEDED"
+    assert ts.result == py.result == {"total": 42, "answer": "approved"}
+    assert shape(ts.events) == shape(py.events)
+    assert [e["EventType"] for e in ts.events].count("InvocationCompleted") == 3
+
+
+def test_javascript_module_handler_runs_without_a_transpiler(node_project: ProjectFactory) -> None:
+    project = node_project("workflow.mjs")
+    with (
+        LocalEngine() as engine,
+        NodeInvoker(parse_handler_ref(f"{project}/workflow.mjs"), service=engine.service) as node,
+    ):
+        result = dry_run(engine, node)
+    assert result.status == "SUCCEEDED"
+    assert result.result == {"total": 42, "answer": "approved"}
+
+
+def test_a_missing_sdk_says_how_to_install_it(tmp_path: Path) -> None:
+    handler = tmp_path / "index.js"
+    handler.write_text("exports.handler = async () => ({ Status: 'SUCCEEDED' });\n")
+    with (
+        LocalEngine() as engine,
+        NodeInvoker(parse_handler_ref(f"{handler}:handler"), service=engine.service) as node,
+        pytest.raises(UserError, match="npm install @aws/durable-execution-sdk-js"),
+    ):
+        node.invoke({}, timeout_s=30)
+
+
+def test_a_missing_transpiler_names_the_options(node_project: ProjectFactory) -> None:
+    from tests.support.node_toolchain import DURABLE_JS
+
+    project = node_project("workflow.ts", packages=DURABLE_JS)
+    with (
+        LocalEngine() as engine,
+        NodeInvoker(parse_handler_ref(f"{project}/workflow.ts"), service=engine.service) as node,
+        pytest.raises(UserError, match="npm i -D esbuild"),
+    ):
+        node.invoke({}, timeout_s=30)
+
+
+def test_step_stubs_replace_step_code_under_node(node_project: ProjectFactory) -> None:
+    project = node_project("workflow.ts")
+    ref = parse_handler_ref(f"{project}/workflow.ts:handler")
+    with (
+        LocalEngine() as engine,
+        NodeInvoker(ref, service=engine.service, stub_steps={"double": 7}) as node,
+    ):
+        result = dry_run(engine, node)
+    assert result.result == {"total": 7, "answer": "approved"}
