@@ -71,8 +71,8 @@ def validate(rec: ExecutionRecord, updates: list[Json]) -> None:
         if not isinstance(op_id, str) or not ID_PATTERN.fullmatch(op_id):
             raise _bad(f"{where}.Id must match [a-zA-Z0-9-_]{{1,64}}.")
         try:
-            op_type = OperationType(update.get("Type"))
-            action = Action(update.get("Action"))
+            op_type = OperationType(str(update.get("Type")))
+            action = Action(str(update.get("Action")))
         except ValueError as exc:
             raise _bad(f"{where}: {exc}.") from None
         if action not in ALLOWED_ACTIONS[op_type]:
@@ -155,7 +155,7 @@ def apply(rec: ExecutionRecord, update: Json, now: datetime, hooks: CheckpointHo
             if update.get(key):
                 op[key] = update[key]
         rec.ops[op_id] = op
-        _start_new(rec, op, op_type, update, now, hooks)
+        _start_new(rec, op, op_type, update, now=now, hooks=hooks)
         rec.dirty[op_id] = None
         return
     if action is Action.START:
@@ -163,14 +163,14 @@ def apply(rec: ExecutionRecord, update: Json, now: datetime, hooks: CheckpointHo
     elif action is Action.CANCEL:
         _cancel(rec, op, now)
     elif op_type is OperationType.STEP:
-        _finish_step(rec, op, action, update, now, hooks)
+        _finish_step(rec, op, action, update, now=now, hooks=hooks)
     else:
         _finish_context(rec, op, action, update, now)
     rec.dirty[op_id] = None
 
 
 def _start_new(
-    rec: ExecutionRecord, op: Json, op_type: OperationType, update: Json, now: datetime, hooks: CheckpointHooks
+    rec: ExecutionRecord, op: Json, op_type: OperationType, update: Json, *, now: datetime, hooks: CheckpointHooks
 ) -> None:
     if op_type is OperationType.STEP:
         op["StepDetails"] = {"Attempt": 0}
@@ -227,7 +227,7 @@ def _cancel(rec: ExecutionRecord, op: Json, now: datetime) -> None:
 
 
 def _finish_step(
-    rec: ExecutionRecord, op: Json, action: Action, update: Json, now: datetime, hooks: CheckpointHooks
+    rec: ExecutionRecord, op: Json, action: Action, update: Json, *, now: datetime, hooks: CheckpointHooks
 ) -> None:
     details = op.setdefault("StepDetails", {"Attempt": 0})
     details["Attempt"] = attempt = int(details.get("Attempt", 0)) + 1

@@ -125,7 +125,7 @@ class LocalEngine:
     ) -> None:
         """Make a handler callable by name (``start``, ``Invoke`` and chained ``context.invoke``)."""
         if isinstance(handler_or_invoker, str) or not hasattr(handler_or_invoker, "invoke"):
-            invoker = self._python_invoker(handler_or_invoker, name)  # type: ignore[arg-type]
+            invoker = self._python_invoker(handler_or_invoker, name)
         else:
             invoker = handler_or_invoker
         handler_ref = handler_or_invoker if isinstance(handler_or_invoker, str) else None

@@ -157,7 +157,7 @@ def decode_callback_id(callback_id: str) -> tuple[str, str] | None:
 
 
 def to_epoch_ms(value: datetime) -> int:
-    return int(round(value.timestamp() * 1000))
+    return round(value.timestamp() * 1000)
 
 
 def from_epoch_ms(value: float) -> datetime:

@@ -110,7 +110,13 @@ class _LambdaContext:
 
 
 def error_object(exc: BaseException) -> Json:
-    """Lambda's error for an unhandled exception: bare class name for builtins, else qualified."""
+    """Lambda's error for an unhandled exception: bare class name for builtins, else qualified.
+    A handler that exits the process is Lambda's ``Runtime.ExitError``."""
+    if isinstance(exc, SystemExit):
+        return {
+            "ErrorType": "Runtime.ExitError",
+            "ErrorMessage": f"Runtime exited with error: exit status {exc.code}",
+        }
     cls = type(exc)
     name = cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
     return {
@@ -192,7 +198,7 @@ class StubbedStepError(Exception):
 def _stub_error(error: Mapping[str, Any]) -> Exception:
     # A class named after the requested ErrorType, in "builtins" so the SDK reports the bare name.
     error_type = str(error.get("ErrorType") or "StubbedStepError")
-    cls = type(error_type, (StubbedStepError,), {"__module__": "builtins"})
+    cls: type[Exception] = type(error_type, (StubbedStepError,), {"__module__": "builtins"})
     return cls(str(error.get("ErrorMessage") or ""))
 
 
@@ -211,7 +217,7 @@ def _stubbed_steps(stubs: Mapping[str, Any] | None) -> Iterator[None]:
 
     def step(self: Any, func: Callable[..., Any], name: str | None = None, config: Any = None) -> Any:
         step_name = DurableContext._resolve_step_name(name, func)
-        if step_name not in stubs:
+        if step_name is None or step_name not in stubs:
             return original(self, func, name, config)
         stub = stubs[step_name]
 
@@ -222,11 +228,11 @@ def _stubbed_steps(stubs: Mapping[str, Any] | None) -> Iterator[None]:
 
         return original(self, replacement, step_name, config)
 
-    DurableContext.step = step
+    setattr(DurableContext, "step", step)  # noqa: B010 - a method swap mypy would refuse
     try:
         yield
     finally:
-        DurableContext.step = original
+        setattr(DurableContext, "step", original)  # noqa: B010
 
 
 class PythonInvoker:

@@ -274,7 +274,10 @@ class DurableService:
             if deadline.timestamp() > timer.due:
                 self._timers.arm(deadline.timestamp(), rec.arn, TimerKind.EXECUTION_TIMEOUT)
                 return None
-            error = {"ErrorType": "States.Timeout", "ErrorMessage": f"Execution timed out after {rec.timeout_s} seconds."}
+            error = {
+                "ErrorType": "States.Timeout",
+                "ErrorMessage": f"Execution timed out after {rec.timeout_s} seconds.",
+            }
             return self._complete(rec, ExecutionStatus.TIMED_OUT, error=error)
         if timer.kind is TimerKind.REINVOKE:
             self._mark_due(rec)
@@ -292,8 +295,8 @@ class DurableService:
         elif timer.kind is TimerKind.CALLBACK_TIMEOUT and op["Status"] == OperationStatus.STARTED:
             self._time_out_callback(rec, op, now, "Callback.Timeout", "Callback timed out")
         elif timer.kind is TimerKind.CALLBACK_HEARTBEAT and op["Status"] == OperationStatus.STARTED:
-            deadline = rec.op_meta.get(op["Id"], {}).get("HeartbeatDeadline")
-            if deadline is None or deadline.timestamp() > timer.due:
+            heartbeat_deadline: datetime | None = rec.op_meta.get(op["Id"], {}).get("HeartbeatDeadline")
+            if heartbeat_deadline is None or heartbeat_deadline.timestamp() > timer.due:
                 return None
             self._time_out_callback(rec, op, now, "Callback.Heartbeat", "Callback timed out on heartbeat")
         else:
@@ -431,11 +434,18 @@ class DurableService:
             ExecutionStatus.TIMED_OUT: "TimedOut",
             ExecutionStatus.STOPPED: "Stopped",
         }[status]
-        self._settle_chained_invoke(parent, op, suffix, now, child.result, child.error)
+        self._settle_chained_invoke(parent, op, suffix, now=now, result=child.result, error=child.error)
         self._commit(parent, [op["Id"]], first)
 
     def _settle_chained_invoke(
-        self, parent: ExecutionRecord, op: Json, suffix: str, now: datetime, result: str | None, error: Json | None
+        self,
+        parent: ExecutionRecord,
+        op: Json,
+        suffix: str,
+        *,
+        now: datetime,
+        result: str | None = None,
+        error: Json | None = None,
     ) -> None:
         op["Status"] = {
             "Succeeded": OperationStatus.SUCCEEDED,
@@ -485,7 +495,7 @@ class DurableService:
             op = rec.ops[op_id]
             if op["Status"] == OperationStatus.STARTED:
                 error = rec.op_meta.get(op_id, {}).get("StartError")
-                self._settle_chained_invoke(rec, op, "Failed", now, None, error)
+                self._settle_chained_invoke(rec, op, "Failed", now=now, error=error)
                 changed.append(op_id)
         rec.pending_children = []
         self._commit(rec, changed, first)

@@ -182,7 +182,7 @@ class SqliteStore:
         with self._db:
             self._db.execute("BEGIN")
             for table in ("executions", "operations", "events", "logs"):
-                self._db.execute(f"DELETE FROM {table} WHERE arn=?", (arn,))  # noqa: S608
+                self._db.execute(f"DELETE FROM {table} WHERE arn=?", (arn,))
 
     def append_logs(self, arn: str, lines: list[str]) -> None:
         with self._db:
