@@ -18,6 +18,10 @@ def run(handler: Any, payload: Any = None, **engine_options: Any) -> tuple[Local
     return engine, arn
 
 
+def first(events: list[dict[str, Any]], event_type: str) -> dict[str, Any]:
+    return next(e for e in events if e["EventType"] == event_type)
+
+
 def shape(events: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
     return [(e["EventType"], e.get("Name")) for e in events]
 
@@ -87,7 +91,7 @@ def test_callback_success_resumes_the_execution_with_the_raw_result() -> None:
     assert engine.result(arn).status == "RUNNING"
     callback_id = engine.callback_id(arn, "approve")
     assert callback_id is not None
-    started = [e for e in engine.history(arn) if e["EventType"] == "CallbackStarted"][0]
+    started = first(engine.history(arn), "CallbackStarted")
     assert started["CallbackStartedDetails"] == {"CallbackId": callback_id, "Timeout": 60}
     engine.send_callback_success(callback_id, b'{"approved": true}')
     result = engine.result(arn)
@@ -102,7 +106,7 @@ def test_callback_failure_surfaces_as_the_handlers_error() -> None:
     engine.send_callback_failure(engine.callback_id(arn) or "", "rejected", "RejectedError")
     result = engine.result(arn)
     assert result.status == "FAILED"
-    failed = [e for e in result.events if e["EventType"] == "CallbackFailed"][0]
+    failed = first(result.events, "CallbackFailed")
     expected = {"ErrorMessage": "rejected", "ErrorType": "RejectedError"}
     assert failed["CallbackFailedDetails"]["Error"]["Payload"] == expected
 
@@ -110,7 +114,7 @@ def test_callback_failure_surfaces_as_the_handlers_error() -> None:
 def test_callback_timeout_and_heartbeat_timeout_in_virtual_time() -> None:
     engine, arn = run(flows.approval, {"timeout": 5})
     engine.run_until_idle(arn)
-    timed_out = [e for e in engine.history(arn) if e["EventType"] == "CallbackTimedOut"][0]
+    timed_out = first(engine.history(arn), "CallbackTimedOut")
     assert timed_out["CallbackTimedOutDetails"]["Error"]["Payload"]["ErrorType"] == "Callback.Timeout"
     assert engine.result(arn).status == "FAILED"
 
@@ -121,7 +125,7 @@ def test_callback_timeout_and_heartbeat_timeout_in_virtual_time() -> None:
     engine.run_until_idle(arn, advance_seconds=8)
     assert engine.result(arn).status == "RUNNING"  # 16 s in, but the heartbeat moved the deadline
     engine.run_until_idle(arn)
-    timed_out = [e for e in engine.history(arn) if e["EventType"] == "CallbackTimedOut"][0]
+    timed_out = first(engine.history(arn), "CallbackTimedOut")
     assert timed_out["CallbackTimedOutDetails"]["Error"]["Payload"]["ErrorType"] == "Callback.Heartbeat"
 
 
@@ -157,7 +161,7 @@ def test_child_context_with_a_wait_inside() -> None:
     assert result.result == 6
     inner = [e for e in result.events if e.get("Name") == "inner"]
     assert [e["EventType"] for e in inner] == ["ContextStarted", "ContextSucceeded"]
-    wait = [e for e in result.events if e["EventType"] == "WaitStarted"][0]
+    wait = first(result.events, "WaitStarted")
     assert wait["ParentId"] == inner[0]["Id"]
 
 
@@ -207,7 +211,7 @@ def test_chained_invoke_of_an_unknown_function_fails_the_operation() -> None:
     engine, arn = run(flows.caller, {"target": "missing", "payload": 1})
     result = engine.result(arn)
     assert result.status == "FAILED"
-    failed = [e for e in result.events if e["EventType"] == "ChainedInvokeFailed"][0]
+    failed = first(result.events, "ChainedInvokeFailed")
     assert failed["ChainedInvokeFailedDetails"]["Error"]["Payload"]["ErrorType"] == "ResourceNotFoundException"
 
 

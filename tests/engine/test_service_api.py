@@ -96,7 +96,7 @@ def test_each_checkpoint_rotates_the_token_and_stale_tokens_are_refused_as_retry
 
 def test_a_token_from_an_ended_invocation_is_refused() -> None:
     service = DurableService()
-    arn, invoker = start(service, succeed(1))
+    _, invoker = start(service, succeed(1))
     with pytest.raises(InvalidParameterValueException, match="Invalid checkpoint token"):
         checkpoint(service, invoker.events[0], step_update("late", "START"))
 
@@ -203,10 +203,10 @@ def test_callback_errors_follow_the_api() -> None:
 
 
 def test_stop_pause_resume_and_delete() -> None:
-    pending: Script = lambda service, event: (
-        checkpoint(service, event, {"Id": "cb", "Type": "CALLBACK", "Action": "START"}),
-        {"Status": "PENDING"},
-    )[1]
+    def pending(service: DurableService, event: dict[str, Any]) -> dict[str, Any]:
+        checkpoint(service, event, {"Id": "cb", "Type": "CALLBACK", "Action": "START"})
+        return {"Status": "PENDING"}
+
     service = DurableService()
     arn, _ = start(service, pending, pending)
     with pytest.raises(ResourceConflictException):
@@ -261,7 +261,9 @@ def test_a_failing_invoker_is_retried_then_fails_the_execution_with_its_error() 
 
 
 def test_pending_with_nothing_to_wait_for_fails_instead_of_hanging() -> None:
-    pending: Script = lambda _service, _event: {"Status": "PENDING"}
+    def pending(_service: DurableService, _event: dict[str, Any]) -> dict[str, Any]:
+        return {"Status": "PENDING"}
+
     service = DurableService()
     arn, _ = start(service, pending, pending, pending)
     described = service.get_durable_execution(DurableExecutionArn=arn)
