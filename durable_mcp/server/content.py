@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mcp.server import MCPServer
@@ -10,13 +11,15 @@ from mcp.server import MCPServer
 def register(mcp: MCPServer[Any]) -> None:
     from durable_mcp.guidance.assets import URI_PREFIX, list_reference_docs, read_reference
 
-    for doc in list_reference_docs():
-
-        def reader(name: str = doc.name) -> str:
+    def reader(name: str) -> Callable[[], str]:
+        def read() -> str:
             return read_reference(name)
 
+        return read
+
+    for doc in list_reference_docs():
         mcp.resource(doc.uri, name=doc.name, title=doc.title, description=doc.summary or None,
-                     mime_type="text/markdown")(reader)
+                     mime_type="text/markdown")(reader(doc.name))
 
     @mcp.resource(f"{URI_PREFIX}{{name}}", name="reference", mime_type="text/markdown",
                   description="A durable-functions reference document by name (see the resource list).")
@@ -34,8 +37,11 @@ def register(mcp: MCPServer[Any]) -> None:
 
     for spec in PROMPTS:
 
-        def render(_name: str = spec.name, **arguments: str) -> str:
-            return render_prompt(_name, arguments)
+        def renderer(name: str) -> Callable[..., str]:
+            def render(**arguments: str) -> str:
+                return render_prompt(name, arguments)
+
+            return render
 
         mcp.add_prompt(
             Prompt(
@@ -46,7 +52,7 @@ def register(mcp: MCPServer[Any]) -> None:
                     PromptArgument(name=a.name, description=a.description, required=a.required)
                     for a in spec.arguments
                 ],
-                fn=render,
+                fn=renderer(spec.name),
                 context_kwarg=None,
             )
         )

@@ -22,7 +22,9 @@ MODES = ["auto", "legacy"]
 
 # Minimal valid arguments for each non-read-only tool, and what a read-only server must answer:
 # "refused" (a ToolError naming --allow-write) or "preview" (a result that wrote nothing).
-WRITE_CALLS: dict[str, tuple[dict[str, Any], str]] = {}
+WRITE_CALLS: dict[str, tuple[dict[str, Any], str]] = {
+    "scaffold_durable_function": ({"name": "gate-check", "output_dir": "{tmp}/gate-check"}, "preview"),
+}
 
 
 def _write_call(name: str, tmp: Path) -> tuple[dict[str, Any], str]:
