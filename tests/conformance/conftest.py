@@ -14,6 +14,5 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     passed, gaps, failed = count("passed"), count("xfailed"), count("failed")
     if passed or gaps or failed:
         terminalreporter.write_line(
-            f"conformance: {passed} passed, {gaps} with written reasons"
-            + (f", {failed} failing" if failed else "")
+            f"conformance: {passed} passed, {gaps} with written reasons" + (f", {failed} failing" if failed else "")
         )

@@ -82,7 +82,9 @@ class Matcher:
         self._match(expected, actual, path)
         return len(self.errors) == before
 
-    def match_history(self, expected_events: Iterable[Mapping[str, Any]], actual_events: Iterable[Mapping[str, Any]]) -> bool:
+    def match_history(
+        self, expected_events: Iterable[Mapping[str, Any]], actual_events: Iterable[Mapping[str, Any]]
+    ) -> bool:
         by_id = {event.get("EventId"): event for event in actual_events}
         before = len(self.errors)
         for expected in expected_events:
@@ -162,7 +164,9 @@ def _record_matches(pattern: Mapping[str, Any], record: Mapping[str, Any], bindi
     return True
 
 
-def match_logs(expectations: Iterable[Mapping[str, Any]], records: list[dict[str, Any]], bindings: Mapping[str, Any]) -> list[str]:
+def match_logs(
+    expectations: Iterable[Mapping[str, Any]], records: list[dict[str, Any]], bindings: Mapping[str, Any]
+) -> list[str]:
     """Check ``ExpectedLogs`` entries against captured records; return the failures.
 
     Each entry has ``match`` (key -> literal or ``/regex/``), ``count`` (exact number of matching

@@ -13,6 +13,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,20 +65,25 @@ class _Scheduled:
 
 @dataclass
 class _CallbackResponder:
-    """Answers CallbackStarted events the way the official runner does, on virtual time."""
+    """Answers CallbackStarted events like the official runner: the first unused action whose
+    CallbackName fits (name, ``*`` or regex), ``Delay`` virtual seconds after the callback started.
+    A heartbeat does not use the callback up: the next fitting action is scheduled after it."""
 
     actions: list[dict[str, Any]]
     used: set[int] = field(default_factory=set)
     seen: set[str] = field(default_factory=set)
     queue: list[_Scheduled] = field(default_factory=list)
 
-    def observe(self, events: list[dict[str, Any]], now: float) -> None:
+    def observe(self, events: list[dict[str, Any]]) -> bool:
+        """Schedule answers for callbacks not seen before; True if there were any."""
+        found = False
         for event in events:
             if event["EventType"] != "CallbackStarted" or event["Id"] in self.seen:
                 continue
+            found = True
             self.seen.add(event["Id"])
             callback_id = event["CallbackStartedDetails"]["CallbackId"]
-            due = now
+            due = _epoch(event["EventTimestamp"])
             for index, action in enumerate(self.actions):
                 if index in self.used or not _name_matches(action.get("CallbackName", "*"), event.get("Name")):
                     continue
@@ -87,11 +93,16 @@ class _CallbackResponder:
                 if action["Operation"] != "heartbeat":
                     break
         self.queue.sort(key=lambda item: item.due)
+        return found
 
-    def pop_due(self, now: float) -> list[_Scheduled]:
-        due = [item for item in self.queue if item.due <= now]
-        self.queue = [item for item in self.queue if item.due > now]
+    def pop_due(self, until: float) -> list[_Scheduled]:
+        due = [item for item in self.queue if item.due <= until]
+        self.queue = [item for item in self.queue if item.due > until]
         return due
+
+
+def _epoch(timestamp: Any) -> float:
+    return float(timestamp.timestamp()) if isinstance(timestamp, datetime) else float(timestamp)
 
 
 def _name_matches(pattern: str, name: str | None) -> bool:
@@ -110,40 +121,31 @@ def _answer(execution: RunningExecution, item: _Scheduled) -> None:
         execution.callback_success(item.callback_id, json.dumps(action.get("Payload")).encode())
     elif operation == "failure":
         payload = action.get("Payload") or {}
-        error = {key: payload[key] for key in ("ErrorType", "ErrorMessage", "ErrorData", "StackTrace") if key in payload}
-        execution.callback_failure(item.callback_id, error)
+        fields = ("ErrorType", "ErrorMessage", "ErrorData", "StackTrace")
+        execution.callback_failure(item.callback_id, {key: payload[key] for key in fields if key in payload})
     else:
         execution.callback_heartbeat(item.callback_id)
 
 
 def _drive(execution: RunningExecution, actions: list[dict[str, Any]]) -> None:
+    """Run to the end, answering callbacks on time; stop if nothing is left that could move it."""
     responder = _CallbackResponder(actions)
-    now = 0.0
-    execution.settle(0)
     for _ in range(_MAX_ROUNDS):
-        responder.observe(execution.history(), now)
+        execution.settle(0)
+        responder.observe(execution.history())
         if execution.describe()["Status"] in TERMINAL_STATUSES:
             return
         if responder.queue:
-            step = responder.queue[0].due - now
-            execution.settle(step)
-            now += step
-            for item in responder.pop_due(now):
+            target = responder.queue[0].due
+            execution.settle(max(0.0, target - execution.now()))
+            if responder.observe(execution.history()):
+                continue  # a callback started on the way: its answer may come first
+            for item in responder.pop_due(target):
                 _answer(execution, item)
-            execution.settle(0)
         else:
             execution.settle(None)
-            if execution.describe()["Status"] not in TERMINAL_STATUSES and not _has_new_callback(
-                execution, responder
-            ):
+            if not responder.observe(execution.history()):
                 return
-
-
-def _has_new_callback(execution: RunningExecution, responder: _CallbackResponder) -> bool:
-    return any(
-        event["EventType"] == "CallbackStarted" and event["Id"] not in responder.seen
-        for event in execution.history()
-    )
 
 
 def _load_handler(suite: str, requirement_id: str) -> tuple[Any, dict[str, Any]]:
@@ -171,9 +173,7 @@ def test_requirement(path: Path) -> None:
         events = execution.history()
         logs = execution.logs()
     finally:
-        close = getattr(execution, "close", None)
-        if close is not None:
-            close()
+        execution.close()
 
     matcher = Matcher(bindings=dict(bindings))
     expected_result = spec.get("ExpectedResult") or {}

@@ -120,7 +120,11 @@ def test_log_counts_use_regex_messages_and_literal_fields(records: list[dict[str
 def test_log_order_constraints(records: list[dict[str, object]]) -> None:
     in_order = {"match": {"hook": "invocation-end"}, "count": 1, "after": [{"hook": "invocation-start"}]}
     assert match_logs([in_order], records, {}) == []
-    reversed_order = {"match": {"hook": "invocation-start"}, "count": 1, "after": [{"hook": "invocation-end"}]}
+    reversed_order = {
+        "match": {"hook": "invocation-start"},
+        "count": 1,
+        "after": [{"hook": "invocation-end"}],
+    }
     assert match_logs([reversed_order], records, {}) != []
     before = {"match": {"hook": "invocation-start"}, "count": 1, "before": [{"hook": "invocation-end"}]}
     assert match_logs([before], records, {}) == []

@@ -1,0 +1,20 @@
+from typing import Any
+
+from aws_durable_execution_sdk_python import DurableContext, StepContext, StepError, durable_execution
+from aws_durable_execution_sdk_python.config import Duration, StepConfig, StepSemantics
+from aws_durable_execution_sdk_python.retries import RetryDecision
+
+from tests.conformance.handlers.common import (
+    NO_RETRY, TransientError, UppercaseSerDes, always_fail, echo, fail_until, fixed_retry, greet,
+)
+
+
+def retry_on_transient(error: Exception, attempts_made: int) -> RetryDecision:
+    if isinstance(error, TransientError) and attempts_made < 3:
+        return RetryDecision.retry(Duration.from_seconds(1))
+    return RetryDecision.no_retry()
+
+
+@durable_execution
+def handler(event: Any, context: DurableContext) -> str:
+    return context.step(fail_until(2, "recovered"), config=StepConfig(retry_strategy=retry_on_transient))

@@ -1,0 +1,20 @@
+from typing import Any
+
+from aws_durable_execution_sdk_python import DurableContext, StepContext, durable_execution
+from aws_durable_execution_sdk_python.config import StepConfig, StepSemantics
+
+from tests.conformance.handlers.common import NO_RETRY, crash_runtime, fixed_retry
+
+
+@durable_execution
+def handler(event: Any, context: DurableContext) -> str:
+    def flaky(ctx: StepContext) -> str:
+        ctx.logger.info(f"at-most-once step running for: {event}")
+        if ctx.attempt == 1:
+            crash_runtime()
+        return "succeeded on second attempt"
+
+    config = StepConfig(
+        retry_strategy=fixed_retry(2).retry_strategy, step_semantics=StepSemantics.AT_MOST_ONCE_PER_RETRY
+    )
+    return context.step(flaky, config=config)

@@ -1,0 +1,17 @@
+from typing import Any
+
+from aws_durable_execution_sdk_python import DurableContext, StepContext, StepError, durable_execution
+from aws_durable_execution_sdk_python.config import Duration, StepConfig, StepSemantics
+from aws_durable_execution_sdk_python.retries import RetryDecision
+
+from tests.conformance.handlers.common import (
+    NO_RETRY, TransientError, UppercaseSerDes, always_fail, echo, fail_until, fixed_retry, greet,
+)
+
+
+@durable_execution
+def handler(event: Any, context: DurableContext) -> dict:
+    def build_response(_ctx: StepContext) -> dict:
+        return {"user": {"name": event["name"], "tags": list(event["tags"])}, "count": len(event["tags"])}
+
+    return context.step(build_response)
