@@ -239,3 +239,16 @@ def test_typescript_blocks_type_check_against_the_sdk(tmp_path: Path) -> None:
     ]
     assert errors == [], "\n".join(errors)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# --- Templates ------------------------------------------------------------------------------------
+
+TEMPLATES = [b for b in BLOCKS if b.language == "yaml" and "AWSTemplateFormatVersion" in b.code]
+
+
+@pytest.mark.parametrize("block", TEMPLATES, ids=[b.where for b in TEMPLATES])
+def test_template_blocks_pass_cfn_lint(block: Block) -> None:
+    from cfnlint.api import ManualArgs, lint
+
+    matches = lint(block.code, config=ManualArgs(regions=["us-east-1"]))
+    assert [str(m) for m in matches] == []
