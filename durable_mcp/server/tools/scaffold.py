@@ -113,17 +113,19 @@ def scaffold_durable_function(
     state = state_of(ctx)
     verdict = decide(approval)
     preview = _render(name, language, iac, pattern)
-    base = {"project": preview.spec, "output_dir": output_dir, "next_steps": preview.next_steps}
+
+    def result(status: Any, message: str, files: list[ProjectFile], token: str | None = None) -> ScaffoldResult:
+        return ScaffoldResult(status=status, project=preview.spec, output_dir=output_dir, files=files,
+                              next_steps=preview.next_steps, confirmation_token=token, message=message)
+
     if verdict is Verdict.READ_ONLY:
-        return ScaffoldResult(status="preview", files=preview.files, **base,
-                              message=f"Preview only: nothing was written. Restart the server with {WRITE_FLAG} "
-                              "to write projects.")
+        return result("preview", f"Preview only: nothing was written. Restart the server with {WRITE_FLAG} "
+                      "to write projects.", preview.files)
     if verdict is Verdict.PREVIEW:
         token = state.broker.issue(TOOL, _arguments(name, language, iac, pattern, output_dir, overwrite))
-        return ScaffoldResult(status="confirmation_required", files=preview.files, confirmation_token=token,
-                              **base, message=TOKEN_INSTRUCTIONS.format(token=token))
+        return result("confirmation_required", TOKEN_INSTRUCTIONS.format(token=token), preview.files, token)
     if verdict is Verdict.DECLINED:
-        return ScaffoldResult(status="cancelled", files=[], **base, message="The user declined; nothing was written.")
+        return result("cancelled", "The user declined; nothing was written.", [])
     from durable_mcp.scaffold import write_project
 
     written = write_project(preview, output_dir, overwrite=overwrite, allowed_roots=_root_paths(roots))
