@@ -10,12 +10,12 @@ from mcp.server import MCPServer
 from mcp.server.elicitation import ElicitationResult
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.server.mcpserver.resolve import ListRoots, Resolve
+from mcp.server.mcpserver.resolve import Elicit, ListRoots, Resolve
 from pydantic import BaseModel, Field
 
 from durable_mcp.errors import UserError
 from durable_mcp.scaffold.models import ProjectFile, ProjectPreview, ProjectSpec
-from durable_mcp.server.confirm import TOKEN_INSTRUCTIONS, Elicit, Pending, Verdict, ask, decide
+from durable_mcp.server.confirm import TOKEN_INSTRUCTIONS, Pending, Verdict, ask, decide
 from durable_mcp.server.policy import WRITE_FLAG, Access
 from durable_mcp.server.registry import add_tool
 from durable_mcp.server.state import state_of
