@@ -61,15 +61,14 @@ def span_of(node: Node) -> Span:
     return Span(start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1)
 
 
-def _first_error(node: Node) -> Node | None:
-    if node.type == "ERROR" or node.is_missing:
-        return node
+def _error_node(node: Node) -> Node:
+    """The innermost ERROR (or a MISSING token) on the first erroneous path: where the parser gave up."""
     for child in node.children:
-        if child.has_error or child.is_missing:
-            found = _first_error(child)
-            if found is not None:
-                return found
-    return None
+        if child.is_missing:
+            return child
+        if child.has_error:
+            return _error_node(child)
+    return node
 
 
 class ScriptLowering:
@@ -820,7 +819,7 @@ def lower_script(source: str, path: str, language: str) -> Module:
     tree = _parser(language, path.endswith((".tsx", ".jsx")) and language == "typescript").parse(data)
     root = tree.root_node
     if root.has_error:
-        bad = _first_error(root) or root
+        bad = _error_node(root)
         line, column = bad.start_point[0] + 1, bad.start_point[1] + 1
         kind = f"missing {bad.type}" if bad.is_missing else "unexpected syntax"
         raise SyntaxError(kind, (path, line, column, ""))

@@ -41,6 +41,15 @@ KNOWN_MANAGED_POLICIES = {
 }
 
 
+def _key(mapping: Any, name: str) -> Any:
+    """The key object of ``mapping[name]``: cfn-lint's decoder keeps its source position."""
+    if isinstance(mapping, dict):
+        for key in mapping:
+            if key == name:
+                return key
+    return None
+
+
 def _line(node: Any, default: int = 1) -> tuple[int, int]:
     mark = getattr(node, "start_mark", None)
     if mark is None:
@@ -85,7 +94,7 @@ class TemplateCheck:
                 self.check_config(config, logical_id)
             if config is None:
                 if self.looks_durable(props):
-                    self.report("DT001", resource,
+                    self.report("DT001", _key(self.resources, logical_id) or resource,
                                 f"{logical_id} runs a durable handler but has no DurableConfig: without it the "
                                 "function is not a durable function and every operation fails")
                 continue
@@ -147,7 +156,7 @@ class TemplateCheck:
         if role is None:
             if resource.get("Type") == "AWS::Serverless::Function":
                 return  # SAM generates the role and attaches the durable policy when DurableConfig is set
-            self.report("DT003", resource, f"{logical_id} has no Role")
+            self.report("DT003", _key(self.resources, logical_id) or resource, f"{logical_id} has no Role")
             return
         role_id = self.referenced_id(role)
         if role_id is None:
@@ -156,7 +165,7 @@ class TemplateCheck:
         if not isinstance(role_resource, dict) or role_resource.get("Type") != "AWS::IAM::Role":
             return
         if not self.role_has_durable_permissions(role_id, role_resource):
-            self.report("DT003", role_resource,
+            self.report("DT003", _key(self.resources, role_id) or role_resource,
                         f"{role_id} (the role of {logical_id}) lacks {DURABLE_POLICY} or an equivalent policy "
                         f"allowing {' and '.join(DURABLE_ACTIONS)}; checkpoints will be denied")
 
@@ -221,7 +230,7 @@ class TemplateCheck:
     def check_invocations(self, logical_id: str, resource: Any, props: dict[str, Any]) -> None:
         if resource.get("Type") == "AWS::Serverless::Function" and props.get("Events") and not props.get(
                 "AutoPublishAlias"):
-            self.report("DT004", props.get("Events"),
+            self.report("DT004", _key(props, "Events") or props.get("Events"),
                         f"{logical_id} has Events but no AutoPublishAlias: SAM wires the triggers to the unqualified "
                         "function; durable functions must be invoked through a version or alias")
         for other_id, other in self.resources.items():
