@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from durable_mcp.engine.invoker import Invoker
 from durable_mcp.engine.model import Json, OperationStatus, OperationType
-from durable_mcp.engine.python_invoker import PythonInvoker
+from durable_mcp.engine.python_invoker import PythonInvoker, absolute_ref
 from durable_mcp.engine.service import (
     DEFAULT_EXECUTION_TIMEOUT_S,
     CallbackAnswer,
@@ -124,6 +124,8 @@ class LocalEngine:
         retention_days: int = 14,
     ) -> None:
         """Make a handler callable by name (``start``, ``Invoke`` and chained ``context.invoke``)."""
+        if isinstance(handler_or_invoker, str):
+            handler_or_invoker = absolute_ref(handler_or_invoker)
         if isinstance(handler_or_invoker, str) or not hasattr(handler_or_invoker, "invoke"):
             invoker = self._python_invoker(handler_or_invoker, name)
         else:

@@ -43,10 +43,24 @@ from durable_mcp.errors import UserError
 
 _PROCESS_LOCK = threading.RLock()
 FAST_STOP_POLL_SECONDS = 0.002
-_QUIET_LOGGERS = ("aws_durable_execution_sdk_python", "durable_mcp", "botocore", "boto3", "urllib3", "asyncio")
+_SDK_LOGGER = "aws_durable_execution_sdk_python"
+_QUIET_LOGGERS = (_SDK_LOGGER, "durable_mcp", "botocore", "boto3", "urllib3", "asyncio")
 
 LogSink = Callable[[str, list[str]], None]
 """Receives (execution ARN, the invocation's log lines)."""
+
+
+def _is_path(target: str) -> bool:
+    return target.endswith(".py") or "/" in target or "\\" in target
+
+
+def absolute_ref(ref: str) -> str:
+    """The reference with an absolute file path, so another process (a later ``callback``) can
+    re-import the handler whatever its working directory."""
+    target, sep, attr = ref.rpartition(":")
+    if sep and _is_path(target):
+        return f"{Path(target).expanduser().resolve()}:{attr}"
+    return ref
 
 
 def load_handler(ref: str) -> Callable[..., Any]:
@@ -55,7 +69,7 @@ def load_handler(ref: str) -> Callable[..., Any]:
     if not sep or not target or not attr:
         raise UserError(f"Handler reference {ref!r} must look like path/to/file.py:handler or module:handler.")
     module: ModuleType
-    if target.endswith(".py") or "/" in target or "\\" in target:
+    if _is_path(target):
         path = Path(target).expanduser().resolve()
         if not path.is_file():
             raise UserError(f"Handler file not found: {path}")
@@ -154,7 +168,11 @@ class _RecordHandler(logging.Handler):
         self._request_id = request_id
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name.startswith(_QUIET_LOGGERS):
+        # The SDK's own warnings and errors belong in the function log, as in Lambda; its debug
+        # chatter and the host's libraries do not.
+        if record.name.startswith(_QUIET_LOGGERS) and not (
+            record.name.startswith(_SDK_LOGGER) and record.levelno >= logging.WARNING
+        ):
             return
         stamp = datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds")
         self._emit(f"[{record.levelname}]\t{stamp}\t{self._request_id}\t{record.getMessage()}")
@@ -166,6 +184,11 @@ def _captured(emit: Callable[[str], None], request_id: str) -> Iterator[None]:
     handler = _RecordHandler(emit, request_id)
     root = logging.getLogger()
     old_level = root.level
+    # Lambda shows INFO from the handler; lowering the root level for our capture must not make
+    # the host's own handlers (stderr) print more than they did before.
+    others = [(h, h.level) for h in root.handlers]
+    for other, level in others:
+        other.setLevel(max(level, old_level))
     root.addHandler(handler)
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
@@ -177,6 +200,8 @@ def _captured(emit: Callable[[str], None], request_id: str) -> Iterator[None]:
         err.flush()
         root.removeHandler(handler)
         root.setLevel(old_level)
+        for other, level in others:
+            other.setLevel(level)
 
 
 @contextlib.contextmanager
