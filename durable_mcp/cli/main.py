@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "serve",
     "validate",
     "scaffold",
+    "endpoint",
+    "run", "callback",
 )
 
 
