@@ -14,6 +14,7 @@ from typing import Any
 
 import structlog
 
+from durable_mcp.endpoint.invoke import settled_invoke
 from durable_mcp.endpoint.routes import MAX_REQUEST_BYTES, Body, Call, RequestError, resolve
 from durable_mcp.endpoint.wire import encode_body, error_body
 from durable_mcp.engine.errors import ServiceError, TooManyRequestsException
@@ -61,7 +62,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(exc.code, exc.message, exc.http_status)
             return
         try:
-            result = getattr(self.server.service, call.route.operation)(**call.kwargs)
+            if call.route.body is Body.INVOKE_PAYLOAD:
+                result = settled_invoke(self.server.service, call.kwargs)
+            else:
+                result = getattr(self.server.service, call.route.operation)(**call.kwargs)
         except ServiceError as exc:
             retry_after = "1" if isinstance(exc, TooManyRequestsException) else None
             self._send_error(exc.code, exc.message, exc.http_status, retry_after)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
@@ -33,6 +34,10 @@ class RecordingService:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.raise_next: Exception | None = None
+
+    def record(self, arn: str) -> SimpleNamespace:
+        """Every execution here has already ended (read by a synchronous Invoke)."""
+        return SimpleNamespace(terminal=True, token_live=False, invoke_due=False)
 
     def __getattr__(self, name: str) -> Any:
         def method(**kwargs: Any) -> dict[str, Any]:
