@@ -90,3 +90,18 @@ def crash_runtime() -> None:
     escapes the invocation, which an engine must treat like the runtime exiting mid-invocation.
     """
     raise SystemExit(1)
+
+
+class UppercaseTextSerDes(SerDes[str]):
+    """Plain text (no JSON quoting), upper-cased on the way into the checkpoint."""
+
+    def serialize(self, value: str, serdes_context: SerDesContext) -> str:
+        return str(value).upper()
+
+    def deserialize(self, data: str, serdes_context: SerDesContext) -> str:
+        return data
+
+
+def replay_visible(logger: Any) -> Any:
+    """The context logger with replay suppression turned off, so re-executed code shows in the logs."""
+    return logger.with_is_replaying(lambda: False)

@@ -1,0 +1,22 @@
+import time
+from typing import Any
+
+from aws_durable_execution_sdk_python import ChildContextError, DurableContext, StepContext, durable_execution
+from aws_durable_execution_sdk_python.config import ChildConfig, Duration
+
+from tests.conformance.handlers.common import (
+    NO_RETRY, UppercaseTextSerDes, always_fail, crash_runtime, echo, fail_until, fixed_retry, replay_visible,
+)
+
+
+@durable_execution
+def handler(event: Any, context: DurableContext) -> str:
+    def body(child: DurableContext) -> str:
+        value = child.step(echo(event), name="inner_step")
+        child.wait(Duration.from_seconds(1), name="inner_wait")
+        return value
+
+    value = context.run_in_child_context(body, name="mixed_child")
+    value = context.step(echo(value), name="outer_step")
+    context.wait(Duration.from_seconds(1), name="outer_wait")
+    return value

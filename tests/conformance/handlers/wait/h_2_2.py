@@ -1,0 +1,9 @@
+from typing import Any
+
+from aws_durable_execution_sdk_python import DurableContext, durable_execution
+from aws_durable_execution_sdk_python.config import Duration
+
+
+@durable_execution
+def handler(event: Any, context: DurableContext) -> None:
+    context.wait(Duration.from_seconds(2), name="custom_wait_name")
