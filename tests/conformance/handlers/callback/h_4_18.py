@@ -1,0 +1,18 @@
+import json
+from datetime import datetime
+from typing import Any
+
+from aws_durable_execution_sdk_python import CallbackError, DurableContext, durable_execution
+from aws_durable_execution_sdk_python.config import CallbackConfig, Duration
+from aws_durable_execution_sdk_python.serdes import SerDes, SerDesContext
+
+from tests.conformance.handlers.common import echo
+
+
+@durable_execution
+def handler(event: Any, context: DurableContext) -> Any:
+    callback_a = context.create_callback(name=event[0])
+    callback_b = context.create_callback(name=event[1])
+    first = callback_a.result()
+    second = callback_b.result()
+    return [first, second]
