@@ -1,0 +1,109 @@
+"""The SQLite store: executions survive a restart, and a process killed mid-run resumes to the
+same result and history as an uninterrupted run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from durable_mcp.engine.local import LocalEngine
+
+HANDLERS = Path(__file__).parent / "handlers"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def comparable(events: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Events without what legitimately differs between runs (times, request ids, names of runs)."""
+    out = []
+    for event in events:
+        details = event.get(f"{event['EventType']}Details", {})
+        if event["EventType"] in ("InvocationCompleted", "ExecutionStarted"):
+            details = {k: v for k, v in details.items() if k in ("Error", "Input")}
+        if event["EventType"] == "WaitStarted":
+            details = {"Duration": details["Duration"]}
+        out.append((event["EventId"], event["EventType"], event.get("SubType"), event.get("Id") if event[
+            "EventType"] not in ("ExecutionStarted", "ExecutionSucceeded") else None, json.dumps(details, default=str)))
+    return out
+
+
+def test_an_execution_waiting_for_a_callback_survives_a_restart(tmp_path: Path) -> None:
+    store = tmp_path / "executions.sqlite3"
+    first = LocalEngine(store=store)
+    arn = first.start(f"{HANDLERS / 'flows.py'}:approval", json.dumps({"timeout": 3600}))
+    callback_id = first.callback_id(arn, "approve")
+    before = first.history(arn)
+    first.close()
+
+    second = LocalEngine(store=store)
+    assert second.history(arn) == before
+    assert callback_id is not None
+    second.send_callback_success(callback_id, b'"approved"')
+    result = second.result(arn)
+    assert (result.status, result.result) == ("SUCCEEDED", '"approved"')
+    assert result.events[: len(before)] == before
+    assert any(line.startswith("START RequestId") for line in second.logs(arn))
+    second.close()
+
+
+def test_sqlite_uses_wal_and_appends_events(tmp_path: Path) -> None:
+    store = tmp_path / "e.sqlite3"
+    engine = LocalEngine(store=store)
+    arn = engine.start(f"{HANDLERS / 'flows.py'}:steps", "3")
+    engine.close()
+    db = sqlite3.connect(store)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    ids = [row[0] for row in db.execute("SELECT event_id FROM events WHERE arn=? ORDER BY rowid", (arn,))]
+    assert ids == list(range(1, len(ids) + 1))
+
+
+_CHILD = """
+import sys
+from durable_mcp.engine.local import LocalEngine
+engine = LocalEngine(store=sys.argv[1])
+engine.start(sys.argv[2], "200", execution_name="crash-run")
+"""
+
+
+@pytest.mark.slow
+def test_kill_9_mid_run_then_resume_gives_the_uninterrupted_result_and_history(tmp_path: Path) -> None:
+    ref = f"{HANDLERS / 'crash.py'}:handler"
+    reference = LocalEngine()
+    expected = reference.result(reference.start(ref, "200", execution_name="crash-run"))
+
+    store = tmp_path / "crash.sqlite3"
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(store), ref], cwd=REPO)
+    try:
+        deadline = time.monotonic() + 60
+        count = 0
+        while time.monotonic() < deadline and count < 150:
+            time.sleep(0.02)
+            if store.exists():
+                try:
+                    with sqlite3.connect(store, timeout=1) as db:
+                        count = db.execute("SELECT count(*) FROM events").fetchone()[0]
+                except sqlite3.OperationalError:
+                    continue
+        assert child.poll() is None, "the run ended before it could be interrupted"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+
+    resumed = LocalEngine(store=store)
+    (arn,) = [a for a in resumed.service.execution_arns() if "/crash-run/" in a]
+    assert resumed.result(arn).status == "RUNNING"
+    resumed.run_until_idle()
+    actual = resumed.result(arn)
+    assert (actual.status, actual.result) == ("SUCCEEDED", expected.result)
+    assert comparable(actual.events) == comparable(expected.events)
+    resumed.close()
