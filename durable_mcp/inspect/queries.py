@@ -159,8 +159,13 @@ def get_history(
 def diagnose_execution(
     client: LambdaLike, arn: str, include_sensitive: bool = False, now: datetime | None = None
 ) -> Diagnosis:
-    """Read-only: fetch the execution and its whole history, then explain its state."""
-    execution = _get(client, arn, include_sensitive)
+    """Read-only: fetch the execution and its whole history, then explain its state.
+
+    The execution record is always read with its data, because the error *type* (for instance
+    ``NonDeterministicExecutionError``) is what tells failure kinds apart; the output is still
+    redacted, so only the type, never a message or payload, leaves this function.
+    """
+    execution = _get(client, arn, True)
     folded = HistoryFold().add_all(iter_history(client, arn, include_sensitive)).result()
     return redact(diagnose_folded(folded, execution, now), include_sensitive)
 

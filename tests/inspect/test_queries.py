@@ -129,7 +129,7 @@ def test_events_and_mermaid_formats_carry_no_payload(clients, stub):
 
 def test_diagnose_reads_execution_and_history_only(clients, stub):
     execution, events = h.stuck_on_callback().build()
-    stub.add_response("get_durable_execution", execution, {"DurableExecutionArn": h.ARN, "IncludeExecutionData": False})
+    stub.add_response("get_durable_execution", execution, {"DurableExecutionArn": h.ARN, "IncludeExecutionData": True})
     history_pages(stub, events, include=False)
     d = diagnose_execution(clients.lambda_client(), h.ARN, now=h.T0 + timedelta(minutes=5))
     assert d.cause is Cause.WAITING_FOR_CALLBACK and d.pending[0].callback_id == "Y2IxMjM="
