@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_durable_execution_sdk_python import StepContext, durable_step
+from aws_durable_execution_sdk_python import DurableContext, StepContext, durable_execution, durable_step
 from aws_durable_execution_sdk_python.config import Duration, JitterStrategy, StepConfig
 from aws_durable_execution_sdk_python.retries import (
     RetryPresets,
@@ -105,3 +105,15 @@ class UppercaseTextSerDes(SerDes[str]):
 def replay_visible(logger: Any) -> Any:
     """The context logger with replay suppression turned off, so re-executed code shows in the logs."""
     return logger.with_is_replaying(lambda: False)
+
+
+@durable_execution
+def echo_target(event: Any, context: DurableContext) -> Any:
+    """Chained-invoke target that returns its input."""
+    return event
+
+
+@durable_execution
+def failing_target(event: Any, context: DurableContext) -> Any:
+    """Chained-invoke target that always fails."""
+    raise RuntimeError("target function failed")

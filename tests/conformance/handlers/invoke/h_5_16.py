@@ -1,0 +1,24 @@
+from typing import Any
+
+from aws_durable_execution_sdk_python import DurableContext, InvokeError, durable_execution
+from aws_durable_execution_sdk_python.config import Duration, InvokeConfig
+from aws_durable_execution_sdk_python.serdes import SerDes, SerDesContext
+
+from tests.conformance.handlers.common import UppercaseSerDes, echo, echo_target, failing_target
+
+FUNCTIONS = {"echo-target": echo_target, "failing-target": failing_target}
+
+
+class UppercaseResultSerDes(SerDes[str]):
+    """Hands the raw result text back upper-cased."""
+
+    def serialize(self, value: str, serdes_context: SerDesContext) -> str:
+        return value
+
+    def deserialize(self, data: str, serdes_context: SerDesContext) -> str:
+        return data.upper()
+
+
+@durable_execution
+def handler(event: Any, context: DurableContext) -> Any:
+    return context.invoke("echo-target", event, config=InvokeConfig(serdes_result=UppercaseResultSerDes()))
