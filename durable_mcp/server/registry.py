@@ -79,3 +79,35 @@ def add_tool(
     )
     mcp.add_tool(_with_errors(name, fn), name=name, title=title, annotations=annotations, structured_output=True)
     TOOL_ACCESS[name] = access
+    # Pydantic titles every property ("Files Checked"); they repeat the names and cost agents context.
+    tool = mcp._tool_manager.get_tool(name)
+    if tool is not None:
+        tool.parameters = compact_schema(tool.parameters)
+        if tool.fn_metadata.output_schema is not None:
+            tool.fn_metadata.output_schema = compact_schema(tool.fn_metadata.output_schema)
+
+
+def compact_schema(schema: Any, *, model_level: bool = True) -> Any:
+    """Drop generated ``title`` keywords and model docstrings from a JSON schema.
+
+    Field descriptions stay: they tell the agent what a value means. Model docstrings (the
+    ``description`` of an object schema) are for code readers and repeat in every tool using the model.
+    """
+    if isinstance(schema, list):
+        return [compact_schema(item, model_level=False) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    is_model = model_level and "properties" in schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "title" and isinstance(value, str):
+            continue
+        if key == "description" and is_model:
+            continue
+        if key in ("$defs", "definitions") and isinstance(value, dict):
+            out[key] = {name: compact_schema(sub) for name, sub in value.items()}
+        elif key in ("properties", "patternProperties") and isinstance(value, dict):
+            out[key] = {name: compact_schema(sub, model_level=False) for name, sub in value.items()}
+        else:
+            out[key] = compact_schema(value, model_level=False)
+    return out
