@@ -1,0 +1,53 @@
+from typing import Any
+
+from aws_durable_execution_sdk_python import DurableContext, WaitForConditionError, durable_execution
+from aws_durable_execution_sdk_python.config import Duration, JitterStrategy
+from aws_durable_execution_sdk_python.serdes import SerDes, SerDesContext
+from aws_durable_execution_sdk_python.waits import (
+    WaitForConditionConfig,
+    WaitForConditionDecision,
+    WaitStrategyConfig,
+    create_wait_strategy,
+)
+
+from tests.conformance.handlers.common import echo
+
+
+def increment(state: int, _ctx: Any) -> int:
+    return state + 1
+
+
+def until_at_least(threshold: int, delay_seconds: int = 1):
+    """Keep polling (every ``delay_seconds``) while the state is below ``threshold``."""
+
+    def strategy(state: Any, _attempts_made: int) -> WaitForConditionDecision:
+        if state >= threshold:
+            return WaitForConditionDecision.stop_polling()
+        return WaitForConditionDecision.continue_waiting(Duration.from_seconds(delay_seconds))
+
+    return strategy
+
+
+class TaggedTextSerDes(SerDes[str]):
+    """Stores the state as "len:<n>:<text>" and checks the tag when reading it back."""
+
+    def serialize(self, value: str, serdes_context: SerDesContext) -> str:
+        return f"len:{len(value)}:{value}"
+
+    def deserialize(self, data: str, serdes_context: SerDesContext) -> str:
+        _tag, length, text = data.split(":", 2)
+        if int(length) != len(text):
+            raise ValueError(f"corrupt state {data!r}")
+        return text
+
+
+def until_two_chars(state: str, _attempts_made: int) -> WaitForConditionDecision:
+    if len(state) >= 2:
+        return WaitForConditionDecision.stop_polling()
+    return WaitForConditionDecision.continue_waiting(Duration.from_seconds(1))
+
+
+@durable_execution
+def handler(event: Any, context: DurableContext) -> str:
+    config = WaitForConditionConfig(until_two_chars, initial_state="", serdes=TaggedTextSerDes())
+    return context.wait_for_condition(lambda state, _ctx: state + "x", config)
