@@ -41,9 +41,12 @@ const originalRun = asyncHooks.AsyncLocalStorage.prototype.run;
 // run({operationName, attempt, ...}), so a stubbed name gets a callback returning the stub
 // instead, and the SDK checkpoints it exactly as if the real function had returned (or thrown) it.
 const stepStubs = JSON.parse(process.env.DURABLE_MCP_STUB_STEPS || "{}");
+
 asyncHooks.AsyncLocalStorage.prototype.run = function run(store, callback, ...rest) {
   if (store && typeof store === "object" && "contextId" in store) {
     sdkStorages.add(this);
+    // Reported at once, so a run that never answers (killed mid-invocation) still shows it.
+    if (store.attempt !== undefined) send({ note: "step_run", name: store.operationName ?? null });
     if (store.attempt !== undefined && Object.hasOwn(stepStubs, store.operationName)) {
       return originalRun.call(this, store, stubbed(stepStubs[store.operationName]), ...rest);
     }

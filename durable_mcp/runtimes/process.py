@@ -17,7 +17,7 @@ from durable_mcp.engine.invoker import InvocationFailed
 from durable_mcp.errors import UserError
 from durable_mcp.runtimes.endpoint_link import EndpointLink
 from durable_mcp.runtimes.refs import HandlerRef
-from durable_mcp.runtimes.worker import WorkerError, WorkerPool, WorkerStartError, sandbox_env
+from durable_mcp.runtimes.worker import HandlerWorker, WorkerError, WorkerPool, WorkerStartError, sandbox_env
 
 
 class ProcessInvoker(ABC):
@@ -43,6 +43,8 @@ class ProcessInvoker(ABC):
         self._link = EndpointLink(endpoint_url=endpoint_url, service=service)
         self._pool: WorkerPool | None = None
         self.last_probes: list[dict[str, Any]] = []
+        self.last_step_runs: list[str | None] = []
+        self._current: HandlerWorker | None = None
 
     @abstractmethod
     def worker_argv(self) -> Sequence[str]:
@@ -67,11 +69,14 @@ class ProcessInvoker(ABC):
             worker = pool.acquire()
         except WorkerStartError as exc:
             raise UserError(load_failure_message(self.ref, exc)) from exc
+        self._current = worker
         try:
             answer = worker.call({"event": event, "timeout_ms": int(timeout_s * 1000)}, timeout_s)
         except WorkerError as exc:
             raise InvocationFailed({"ErrorType": exc.error_type, "ErrorMessage": exc.message}) from exc
         finally:
+            self._current = None
+            self.last_step_runs = [note.get("name") for note in worker.notes if note["note"] == "step_run"]
             pool.release(worker)
         self.last_probes = list(answer.get("probes", []))
         if "crash" in answer:
@@ -87,6 +92,12 @@ class ProcessInvoker(ABC):
             )
         output: dict[str, Any] = answer["output"]
         return output
+
+    def crash_current(self) -> None:
+        """Kill the worker running the current invocation, as a sandbox crash would."""
+        worker = self._current
+        if worker is not None:
+            worker.kill()
 
     def close(self) -> None:
         if self._pool is not None:

@@ -8,11 +8,13 @@ With ``--perturb SEED`` the process's clock and random sources are perturbed (se
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
 import sys
 import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -72,9 +74,36 @@ def main(argv: list[str]) -> int:
         _send(protocol, {"fatal": {"code": "LOAD_FAILED", "message": f"{type(exc).__name__}: {exc}"}})
         return 1
     _send(protocol, {"ready": True, "python": sys.version.split()[0]})
-    with _stubbed_steps(json.loads(os.environ.get("DURABLE_MCP_STUB_STEPS") or "{}")):
+    with (
+        _reported_steps(protocol),
+        _stubbed_steps(json.loads(os.environ.get("DURABLE_MCP_STUB_STEPS") or "{}")),
+    ):
         _serve(protocol, handler, perturbation)
     return 0
+
+
+@contextlib.contextmanager
+def _reported_steps(protocol: TextIO) -> Iterator[None]:
+    """Report each step whose code runs (replayed steps do not run theirs) at once, so a run
+    that never answers (killed mid-invocation) still shows it."""
+    from aws_durable_execution_sdk_python.context import DurableContext
+
+    original = DurableContext.step
+
+    def step(self: Any, func: Callable[..., Any], name: str | None = None, config: Any = None) -> Any:
+        step_name = DurableContext._resolve_step_name(name, func)
+
+        def counted(step_context: Any) -> Any:
+            _send(protocol, {"note": "step_run", "name": step_name})
+            return func(step_context)
+
+        return original(self, counted, step_name, config)
+
+    DurableContext.step = step  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        DurableContext.step = original  # type: ignore[method-assign]
 
 
 def _serve(protocol: TextIO, handler: Any, perturbation: Perturbation | None) -> None:

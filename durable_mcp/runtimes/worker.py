@@ -53,6 +53,7 @@ class HandlerWorker:
         self._ids = itertools.count(1)
         self._process: subprocess.Popen[str] | None = None
         self._lines: queue.Queue[str | None] = queue.Queue()
+        self.notes: list[dict[str, Any]] = []
 
     @property
     def alive(self) -> bool:
@@ -81,11 +82,15 @@ class HandlerWorker:
         return hello
 
     def call(self, payload: dict[str, Any], timeout_s: float) -> dict[str, Any]:
-        """Send one request and wait for its answer; kill the process on timeout or death."""
+        """Send one request and wait for its answer; kill the process on timeout or death.
+
+        Notes the process sends before answering (``{"note": ...}``) are kept in ``notes``.
+        """
         if not self.alive:
             self.start()
         assert self._process is not None and self._process.stdin is not None
         request_id = next(self._ids)
+        self.notes = []
         line = json.dumps({"id": request_id, **payload}, separators=(",", ":"), default=_epoch_millis)
         try:
             self._process.stdin.write(line + "\n")
@@ -95,7 +100,9 @@ class HandlerWorker:
             raise WorkerError("Runtime.ExitError", f"Handler process exited before the invocation: {exc}") from exc
         while True:
             answer = self._receive(timeout_s, "invocation")
-            if answer.get("id") == request_id:
+            if "note" in answer:
+                self.notes.append(answer)
+            elif answer.get("id") == request_id:
                 return answer
 
     def _receive(self, timeout_s: float, phase: str) -> dict[str, Any]:
