@@ -118,7 +118,9 @@ def _answer(execution: RunningExecution, item: _Scheduled) -> None:
     action = item.action
     operation = action["Operation"]
     if operation == "success":
-        execution.callback_success(item.callback_id, json.dumps(action.get("Payload")).encode())
+        # An action without Payload completes the callback with no result at all.
+        result = json.dumps(action["Payload"]).encode() if "Payload" in action else b""
+        execution.callback_success(item.callback_id, result)
     elif operation == "failure":
         payload = action.get("Payload") or {}
         fields = ("ErrorType", "ErrorMessage", "ErrorData", "StackTrace")
