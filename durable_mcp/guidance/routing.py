@@ -140,18 +140,49 @@ def _heading(section: str) -> str:
     return section.splitlines()[0].removeprefix("## ").strip()
 
 
-def select_content(markdown: str, keywords: list[str], budget: int) -> tuple[str, list[str], bool]:
-    """Return the document, or its preamble plus the sections most about ``keywords`` within ``budget``."""
+_STOPWORDS = frozenset({
+    "about", "after", "again", "also", "does", "from", "have", "into", "make", "more", "only", "over",
+    "should", "some", "than", "that", "their", "them", "then", "there", "these", "they", "this", "what",
+    "when", "where", "which", "while", "with", "without", "would", "your",
+})
+
+
+def topic_words(topic: str) -> list[str]:
+    """Significant words of a topic (four letters or more, not stop words), used to rank sections."""
+    return [w for w in normalize(topic).split() if len(w) >= 4 and w not in _STOPWORDS]
+
+
+def _fit(body: str, budget: int) -> str:
+    if len(body) <= budget:
+        return body
+    cut = body[:budget].rsplit("\n", 1)[0]
+    if cut.count("```") % 2:  # do not leave a code block open
+        cut += "\n```"
+    return cut + "\n\n[...]\n"
+
+
+def select_content(
+    markdown: str, keywords: list[str], budget: int, extra_words: list[str] | None = None
+) -> tuple[str, list[str], bool]:
+    """Return the document, or its preamble plus the sections most about ``keywords`` within ``budget``.
+
+    Keywords count three times as much as ``extra_words`` (the rest of the topic); sections about
+    neither are left out unless nothing matched at all, in which case the first sections are given.
+    """
     preamble, sections = _split_sections(markdown)
     if len(markdown) <= budget:
         return markdown, [_heading(s) for s in sections], False
-    patterns = [_keyword_pattern(k) for k in keywords]
+    weighted = [(3, _keyword_pattern(k)) for k in keywords]
+    weighted += [(1, _keyword_pattern(w)) for w in extra_words or []]
 
     def relevance(section: str) -> int:
         heading, body = normalize(_heading(section)), normalize(section)
-        return sum(3 * len(p.findall(heading)) + len(p.findall(body)) for p in patterns)
+        return sum(weight * (2 * len(p.findall(heading)) + len(p.findall(body))) for weight, p in weighted)
 
-    ranked = sorted(range(len(sections)), key=lambda i: (-relevance(sections[i]), i))
+    scores = [relevance(section) for section in sections]
+    ranked = sorted((i for i in range(len(sections)) if scores[i] > 0), key=lambda i: (-scores[i], i))
+    if not ranked:
+        ranked = list(range(len(sections)))
     chosen: list[int] = []
     used = len(preamble)
     for i in ranked:
@@ -161,7 +192,7 @@ def select_content(markdown: str, keywords: list[str], budget: int) -> tuple[str
         used += len(sections[i])
     chosen.sort()
     body = preamble + "".join(sections[i] for i in chosen)
-    return body[:budget], [_heading(sections[i]) for i in chosen], True
+    return _fit(body, budget), [_heading(sections[i]) for i in chosen], True
 
 
 def route_topic(topic: str) -> dict[str, list[str]]:
@@ -199,7 +230,9 @@ def get_durable_guidance(
     docs = {doc.name: doc for doc in list_reference_docs()}
     matches = []
     for name in chosen:
-        content, sections, truncated = select_content(read_reference(name), by_doc[name], budget)
+        content, sections, truncated = select_content(
+            read_reference(name), by_doc[name], budget, topic_words(topic)
+        )
         matches.append(
             GuidanceMatch(
                 name=name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from durable_mcp.guidance import assets
-from durable_mcp.guidance.routing import ROUTES, get_durable_guidance, route_topic, select_content
+from durable_mcp.guidance.routing import ROUTES, get_durable_guidance, route_topic, select_content, topic_words
 
 # The routing table from the issue: each topic must put this document first.
 EXPECTED = [
@@ -118,3 +118,29 @@ def test_select_content_prefers_sections_about_the_keywords() -> None:
 def test_every_route_target_is_a_reference_document() -> None:
     names = {doc.name for doc in assets.list_reference_docs()}
     assert set(ROUTES) <= names
+
+
+def test_sections_about_nothing_in_the_topic_are_left_out() -> None:
+    doc = "# T\n\nSummary.\n\n## Alpha\n" + "alpha " * 40 + "\n\n## Beta\nbeta\n\n## Gamma\ngamma callback\n"
+    content, sections, _ = select_content(doc, ["beta"], 200, extra_words=["callback"])
+    assert sections == ["Beta", "Gamma"]
+    assert "## Alpha" not in content
+
+
+def test_cut_content_never_leaves_a_code_block_open() -> None:
+    doc = "# T\n\nSummary.\n\n## Code\n```python\n" + "x = 1\n" * 100 + "```\n\n## Other\ntext\n"
+    content, _, truncated = select_content(doc, ["code"], 200)
+    assert truncated and len(content) <= 220
+    assert content.count("```") % 2 == 0
+
+
+def test_topic_words_drop_short_and_stop_words() -> None:
+    assert topic_words("How do I stop a stuck execution with callbacks?") == [
+        "stop", "stuck", "execution", "callbacks"
+    ]
+
+
+def test_the_rest_of_the_topic_steers_section_choice() -> None:
+    result = get_durable_guidance("my execution is stuck waiting for a callback")
+    troubleshooting = next(m for m in result.matches if m.name == "troubleshooting-executions")
+    assert "Common causes and fixes" in troubleshooting.sections
