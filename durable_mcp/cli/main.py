@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "scaffold",
     "endpoint",
     "run", "callback",
+    "history", "diagnose",
 )
 
 

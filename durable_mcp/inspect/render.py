@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from durable_mcp.inspect.fold import FoldedHistory
-from durable_mcp.inspect.models import OperationView
+from durable_mcp.inspect.models import Diagnosis, OperationView
 
 
 def _depths(ops: list[OperationView]) -> dict[str, int]:
@@ -117,3 +117,26 @@ def mermaid_gantt(folded: FoldedHistory, title: str | None = None) -> str:
         lines.append(f"    section {section}")
         lines.extend(bars)
     return "\n".join(lines) + "\n"
+
+
+def render_diagnosis(diagnosis: Diagnosis) -> str:
+    """Plain text: summary first, then the error type, pending items, findings and next steps."""
+    lines = [f"{diagnosis.status or '?'} ({diagnosis.cause.value}): {diagnosis.summary}"]
+    if diagnosis.error is not None and diagnosis.error.type:
+        lines.append(f"error: {diagnosis.error.type}")
+        if diagnosis.error.message:
+            lines.append(f"message: {diagnosis.error.message}")
+    for item in diagnosis.pending:
+        extra = [f"until {_clock(item.until)}"] if item.until else []
+        if item.callback_id:
+            extra.append(f"callback id {item.callback_id}")
+        if item.heartbeat_due_by:
+            extra.append(f"heartbeat due by {_clock(item.heartbeat_due_by)}")
+        if item.overdue:
+            extra.append("OVERDUE")
+        lines.append(f"pending {item.kind} '{item.operation_name or item.operation_id}' " + ", ".join(extra))
+    lines.extend(f"- {finding}" for finding in diagnosis.findings)
+    if diagnosis.next_steps:
+        lines.append("next steps:")
+        lines.extend(f"  {index}. {step}" for index, step in enumerate(diagnosis.next_steps, start=1))
+    return "\n".join(lines)
