@@ -117,3 +117,27 @@ def echo_target(event: Any, context: DurableContext) -> Any:
 def failing_target(event: Any, context: DurableContext) -> Any:
     """Chained-invoke target that always fails."""
     raise RuntimeError("target function failed")
+
+
+def batch_summary(batch: Any, *fields: str) -> dict[str, Any]:
+    """Project a map/parallel BatchResult onto the camelCase fields the requirements compare."""
+    values = {
+        "completionReason": batch.completion_reason.value,
+        "status": batch.status.value,
+        "successCount": batch.success_count,
+        "failureCount": batch.failure_count,
+        "totalCount": batch.total_count,
+    }
+    return {name: values[name] for name in fields}
+
+
+def constant(value: Any):
+    """A branch that returns ``value`` directly, without any durable operation."""
+    return lambda _ctx: value
+
+
+def failing_branch(message: str = "branch failed"):
+    def branch(_ctx: Any) -> Any:
+        raise RuntimeError(message)
+
+    return branch

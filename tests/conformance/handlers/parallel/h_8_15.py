@@ -1,0 +1,37 @@
+import json
+from typing import Any
+
+from aws_durable_execution_sdk_python import DurableContext, ParallelBranch, durable_execution
+from aws_durable_execution_sdk_python.config import CompletionConfig, Duration, NestingType, ParallelConfig
+from aws_durable_execution_sdk_python.serdes import SerDes, SerDesContext
+
+from tests.conformance.handlers.common import batch_summary, constant, echo, failing_branch
+
+SEQUENTIAL = ParallelConfig(max_concurrency=1)
+
+
+def stepping(value: Any):
+    """A branch that runs one step returning ``value``."""
+    return lambda ctx: ctx.step(echo(value))
+
+
+def sequential(**completion: Any) -> ParallelConfig:
+    return ParallelConfig(max_concurrency=1, completion_config=CompletionConfig(**completion))
+
+ALL = ("completionReason", "status", "successCount", "failureCount", "totalCount")
+
+
+class WrappingSerDes(SerDes[Any]):
+    """Stores v as {"wrapped": v}."""
+
+    def serialize(self, value: Any, serdes_context: SerDesContext) -> str:
+        return json.dumps({"wrapped": value})
+
+    def deserialize(self, data: str, serdes_context: SerDesContext) -> Any:
+        return json.loads(data)["wrapped"]
+
+
+@durable_execution
+def handler(event: Any, context: DurableContext) -> Any:
+    config = ParallelConfig(max_concurrency=1, item_serdes=WrappingSerDes())
+    return context.parallel([constant("x"), constant("y")], config=config).get_results()
