@@ -138,3 +138,14 @@ def test_diagnosis_from_history_alone_matches_the_one_with_the_execution_record(
     with_record = diagnose(events, execution, now=history.now)
     alone = diagnose(events, None, now=history.now)
     assert alone.cause is with_record.cause
+
+
+def test_a_10000_event_history_is_diagnosed_in_well_under_a_second():
+    import time
+
+    execution, events = h.long_history(5000).build()
+    assert len(events) > 10_000
+    start = time.perf_counter()
+    d = diagnose(events, execution)
+    assert time.perf_counter() - start < 1.0
+    assert d.cause is Cause.SUCCEEDED
