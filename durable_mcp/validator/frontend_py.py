@@ -143,6 +143,19 @@ class PythonLowering(ast.NodeVisitor):
                 self.visit(stmt)
         return self.funcs
 
+    def segment(self, node: ast.expr) -> str:
+        """Source text of ``node`` (ast offsets are UTF-8 byte columns)."""
+        end_line = node.end_lineno or node.lineno
+        end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+        lines = [line.encode() for line in self.lines[node.lineno - 1:end_line]]
+        if not lines:
+            return ""
+        if len(lines) == 1:
+            return lines[0][node.col_offset:end_col].decode(errors="replace")
+        lines[0] = lines[0][node.col_offset:]
+        lines[-1] = lines[-1][:end_col]
+        return b"\n".join(lines).decode(errors="replace")
+
     # -- name resolution ---------------------------------------------------------------------
     def qualify(self, node: ast.expr) -> str | None:
         """Resolve ``node`` through local function aliases and the import map."""
@@ -442,7 +455,7 @@ class PythonLowering(ast.NodeVisitor):
 
     def sorted_fix(self, iterable: ast.expr) -> Fix:
         span = span_of(iterable)
-        text = ast.get_source_segment(self.source, iterable) or ""
+        text = self.segment(iterable)
         return Fix(
             description="Iterate in a stable order with sorted(...)",
             applicability="safe",
@@ -564,7 +577,7 @@ class PythonLowering(ast.NodeVisitor):
                 fix_kind = f"wait:{seconds.value}"
         text = ""
         if fix_kind is not None:
-            text = ast.get_source_segment(self.source, node) or ""
+            text = self.segment(node)
         self.scope.func.events.append(Source(
             effect, f"{what}()" if isinstance(node, ast.Call) else what, span_of(node), self.in_op_name,
             fix_kind, text, span_of(callee) if callee is not None else None,

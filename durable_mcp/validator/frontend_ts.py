@@ -33,13 +33,15 @@ STEP_LIKE = {"step": Role.STEP, "waitForCallback": Role.STEP, "waitForCondition"
 FUNCTION_TYPES = frozenset({"arrow_function", "function_expression", "function", "function_declaration",
                             "generator_function", "generator_function_declaration", "method_definition"})
 STRINGY = frozenset({"string", "template_string"})
-SKIP_TYPES = frozenset({"type_annotation", "type_arguments", "type_parameters", "interface_declaration",
+SKIP_TYPES = frozenset({"identifier", "shorthand_property_identifier", "string_fragment", "escape_sequence",
+                        "statement_identifier", "private_property_identifier", "empty_statement","type_annotation", "type_arguments", "type_parameters", "interface_declaration",
                         "type_alias_declaration", "comment", "string", "number", "regex", "enum_declaration",
                         "property_identifier", "ambient_declaration", "abstract_class_declaration_type",
                         "predefined_type", "type_identifier", "true", "false", "null", "undefined",
                         "import_statement", "this", "super", "hash_bang_line"})
 SDK_MODULE = "@aws/durable-execution-sdk-js"
 TESTING_MODULE = "@aws/durable-execution-sdk-js-testing"
+_IDENTIFIER = re.compile(r"(?<![.\w$])[A-Za-z_$][\w$]*")
 _TEST_NAME = re.compile(r"\.(test|spec)\.[cm]?[jt]sx?$")
 
 
@@ -83,7 +85,6 @@ class ScriptLowering:
         self.pending_handlers: list[tuple[int, str]] = []
         self.is_test = False
         self.in_op_name = False
-        self.op_name_refs: list[str] = []
         self.lazy_names: list[set[str]] = []
         self.dispatch: dict[str, Callable[[Node], None]] = {
             "import_statement": self.on_import,
@@ -96,7 +97,6 @@ class ScriptLowering:
             "if_statement": self.on_if,
             "member_expression": self.on_member,
             "subscript_expression": self.on_subscript,
-            "identifier": self.on_identifier,
             "class_declaration": self.on_class,
             "catch_clause": self.on_catch,
             "for_in_statement": self.on_for_in,
@@ -113,12 +113,20 @@ class ScriptLowering:
         return self.stack[-1]
 
     def visit(self, node: Node) -> None:
-        handler = self.dispatch.get(node.type)
-        if handler is not None:
-            handler(node)
-        elif node.type not in SKIP_TYPES:
-            for child in node.named_children:
-                self.visit(child)
+        # Iterative for the many pass-through nodes: recursion only happens inside handlers.
+        get = self.dispatch.get
+        todo = [node]
+        while todo:
+            current = todo.pop()
+            kind = current.type
+            handler = get(kind)
+            if handler is not None:
+                handler(current)
+            elif kind not in SKIP_TYPES:
+                children = current.named_children
+                if children:
+                    children.reverse()
+                    todo.extend(children)
 
     def visit_children(self, node: Node) -> None:
         for child in node.named_children:
@@ -592,12 +600,12 @@ class ScriptLowering:
                 self.visit(target)
 
     def lower_name(self, op: Op, node: Node) -> None:
-        saved = self.in_op_name, self.op_name_refs
-        self.in_op_name, self.op_name_refs = True, []
+        saved = self.in_op_name
+        self.in_op_name = True
         first = len(self.func.events)
         self.visit(node)
-        refs = self.op_name_refs
-        self.in_op_name, self.op_name_refs = saved
+        self.in_op_name = saved
+        refs = _IDENTIFIER.findall(self.text(node)) if node.type != "string" else []
         for event in self.func.events[first:]:
             if isinstance(event, Source) and event.effect in (Effect.CLOCK, Effect.RANDOM):
                 op.name_taint = event.what
@@ -809,9 +817,6 @@ class ScriptLowering:
         if prop is not None and self.text(prop) in ("getOperations", "getChildOperations"):
             self.func.events.append(PositionalLookup(span_of(target), f"destructuring .{self.text(prop)}()"))
 
-    def on_identifier(self, node: Node) -> None:
-        if self.in_op_name:
-            self.op_name_refs.append(self.text(node))
 
 
 def lower_script(source: str, path: str, language: str) -> Module:
