@@ -18,7 +18,7 @@ from durable_mcp.aws.deploy.models import (
     ResourceChange,
     StackEvent,
 )
-from durable_mcp.aws.deploy.package import Packager, package_template, translate_sam
+from durable_mcp.aws.deploy.package import Packager, fill_code_parameters, package_template, translate_sam
 from durable_mcp.aws.deploy.project import detect_method, find_template, load_template
 from durable_mcp.aws.deploy.stack import StackClient, apply_plan, create_plan, decline_plan, describe_plan
 from durable_mcp.aws.session import AwsClients
@@ -92,7 +92,7 @@ def plan_deployment(
         raise UserError(f"No template.yaml in {project}.")
     packager = Packager(clients, stack, bucket)
     template = package_template(load_template(template_path), template_path.parent, packager)
-    notes = []
+    params, notes = fill_code_parameters(template, template_path.parent, packager, params)
     if resolved == "sam":
         template = translate_sam(template, clients, params)
         notes.append(

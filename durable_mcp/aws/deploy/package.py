@@ -125,6 +125,44 @@ def package_template(template: dict[str, Any], base_dir: Path, packager: Package
     return out
 
 
+def fill_code_parameters(
+    template: dict[str, Any], base_dir: Path, packager: Packager, parameters: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """Package ``src/`` for functions whose code location is left to template parameters.
+
+    Templates that take the code bucket as a parameter (``Code: {S3Bucket: !Ref CodeBucket, S3Key:
+    !Ref CodeKey}``, as durable-mcp's scaffold writes them) expect the caller to zip ``src/`` and
+    upload it. When the bucket parameter has neither a value nor a default, do exactly that and
+    fill both parameters.
+    """
+    declared = template.get("Parameters") or {}
+    filled = dict(parameters)
+    notes: list[str] = []
+    for logical_id, resource in (template.get("Resources") or {}).items():
+        if resource.get("Type") != "AWS::Lambda::Function":
+            continue
+        code = (resource.get("Properties") or {}).get("Code")
+        if not isinstance(code, dict):
+            continue
+        bucket_param = _ref(code.get("S3Bucket"))
+        key_param = _ref(code.get("S3Key"))
+        if bucket_param is None or bucket_param in filled or "Default" in (declared.get(bucket_param) or {}):
+            continue
+        code_dir = base_dir / "src"
+        bucket, key = packager.upload_code(code_dir)
+        filled[bucket_param] = bucket
+        if key_param is not None:
+            filled[key_param] = key
+        notes.append(f"{logical_id}: zipped {code_dir.name}/ to s3://{bucket}/{key} for parameter {bucket_param}.")
+    return filled, notes
+
+
+def _ref(value: Any) -> str | None:
+    if isinstance(value, dict) and set(value) == {"Ref"} and isinstance(value["Ref"], str):
+        return value["Ref"]
+    return None
+
+
 def translate_sam(template: dict[str, Any], clients: AwsClients, parameters: dict[str, str]) -> dict[str, Any]:
     """Expand the Serverless transform locally with aws-sam-translator.
 
