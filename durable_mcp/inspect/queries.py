@@ -184,14 +184,15 @@ def execution_logs(
             raise UserError("This is a local execution, but no local engine is attached to read its logs from.")
         lines = [_local_line(item) for item in clients.local_logs(arn)]
         return redact(ExecutionLogs(execution_arn=arn, source="local", lines=lines[-limit:]), include_sensitive)
-    execution = _get(clients.lambda_for(arn), arn, False)
+    client = clients.lambda_for(arn)
+    execution = _get(client, arn, False)
+    terms = _log_terms(parsed.invocation_id, iter_history(client, arn, False))
     group = _log_group(clients, parsed.function, parsed.qualifier) or parsed.log_group
     start: datetime = execution["StartTimestamp"] - timedelta(minutes=1)
     end: datetime | None = execution.get("EndTimestamp")
     kwargs: dict[str, Any] = {
         "logGroupName": group,
-        # The SDK's log lines carry the execution's ids; the invocation id is unique per execution.
-        "filterPattern": f'"{parsed.invocation_id}"',
+        "filterPattern": " ".join(f'?"{term}"' for term in terms) if len(terms) > 1 else f'"{terms[0]}"',
         "startTime": int(start.timestamp() * 1000),
         "limit": max(1, min(limit, 10000)),
     }
@@ -208,9 +209,33 @@ def execution_logs(
             message=event.get("message", "").rstrip("\n"),
         )
         for event in response.get("events", [])
+        # Filter-pattern support differs between CloudWatch and emulators; keep only matching lines.
+        if any(term in event.get("message", "") for term in terms)
     ]
     view = ExecutionLogs(execution_arn=arn, source=group, lines=lines, next_token=response.get("nextToken"))
     return redact(view, include_sensitive)
+
+
+FILTER_PATTERN_LIMIT = 1024
+
+
+def _log_terms(invocation_id: str, events: Iterable[Mapping[str, Any]]) -> list[str]:
+    """What identifies the execution's log lines: its id (in the SDK's structured logs) and the
+    request ids of its invocations (in every line the runtime writes), newest first, as many as
+    fit in one filter pattern."""
+    request_ids = [
+        str(details["RequestId"])
+        for event in events
+        if (details := event.get("InvocationCompletedDetails")) and details.get("RequestId")
+    ]
+    terms = [invocation_id]
+    size = len(invocation_id) + 4
+    for request_id in reversed(request_ids):
+        size += len(request_id) + 4
+        if size > FILTER_PATTERN_LIMIT:
+            break
+        terms.append(request_id)
+    return terms
 
 
 def _log_group(clients: AwsClients, function: str, qualifier: str) -> str | None:

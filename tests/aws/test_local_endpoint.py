@@ -98,3 +98,14 @@ def test_unknown_execution_mentions_retention(clients):
 def test_unqualified_invoke_is_refused(clients):
     with pytest.raises(UserError, match="unqualified"):
         invoke(clients.lambda_client(), "approval", {})
+
+
+def test_pause_and_resume(clients):
+    lam = clients.lambda_client()
+    arn = invoke(lam, "approval:live", {}).execution_arn
+    eventually(lambda: diagnose_execution(lam, arn).pending)
+    control.pause_execution(lam, arn, "maintenance")
+    paused = eventually(lambda: (d := diagnose_execution(lam, arn)).cause is Cause.PAUSED and d)
+    assert paused.status in {"PAUSING", "PAUSED"} and paused.pending[0].kind == "callback"
+    control.resume_execution(lam, arn)
+    assert eventually(lambda: diagnose_execution(lam, arn).cause is Cause.WAITING_FOR_CALLBACK)

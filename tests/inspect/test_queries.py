@@ -11,7 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.stub import ANY, Stubber
+from botocore.stub import Stubber
 
 from durable_mcp.aws.session import AwsClients
 from durable_mcp.errors import UserError
@@ -136,33 +136,42 @@ def test_diagnose_reads_execution_and_history_only(clients, stub):
 
 
 def test_logs_are_filtered_by_the_execution_and_redacted(clients, stub):
-    execution, _ = h.failed_step().build()
+    execution, events = h.failed_step().build()
+    request_id = next(
+        e["InvocationCompletedDetails"]["RequestId"] for e in events if e["EventType"] == "InvocationCompleted"
+    )
     logs = boto3.client("logs")
     group = "/aws/lambda/orders"
     logs.create_log_group(logGroupName=group)
     logs.create_log_stream(logGroupName=group, logStreamName="s1")
     start = int((h.T0 + timedelta(seconds=1)).timestamp() * 1000)
+    messages = [
+        f"START RequestId: {request_id}",
+        f'{{"executionArn": "...0f1e2d3c", "msg": "card {h.SECRET}"}}',
+        "START RequestId: another-execution",
+    ]
     logs.put_log_events(
         logGroupName=group,
         logStreamName="s1",
-        logEvents=[
-            {"timestamp": start, "message": f"0f1e2d3c charging card {h.SECRET}"},
-            {"timestamp": start + 1, "message": "another execution ffff"},
-        ],
+        logEvents=[{"timestamp": start + i, "message": m} for i, m in enumerate(messages)],
     )
-    stub.add_response("get_durable_execution", execution, {"DurableExecutionArn": h.ARN, "IncludeExecutionData": False})
-    stub.add_response(
-        "get_function_configuration", {"FunctionName": "orders"}, {"FunctionName": "orders", "Qualifier": "3"}
-    )
+
+    def expect_calls() -> None:
+        stub.add_response(
+            "get_durable_execution", execution, {"DurableExecutionArn": h.ARN, "IncludeExecutionData": False}
+        )
+        history_pages(stub, events, include=False)
+        stub.add_response(
+            "get_function_configuration", {"FunctionName": "orders"}, {"FunctionName": "orders", "Qualifier": "3"}
+        )
+
+    expect_calls()
     redacted = execution_logs(clients, h.ARN)
-    assert redacted.source == group and len(redacted.lines) == 1
-    assert redacted.lines[0].message == REDACTED and redacted.lines[0].stream == "s1"
-    stub.add_response("get_durable_execution", execution, {"DurableExecutionArn": h.ARN, "IncludeExecutionData": False})
-    stub.add_response(
-        "get_function_configuration", {"FunctionName": "orders"}, {"FunctionName": "orders", "Qualifier": ANY}
-    )
+    assert redacted.source == group and len(redacted.lines) == 2
+    assert {line.message for line in redacted.lines} == {REDACTED} and redacted.lines[0].stream == "s1"
+    expect_calls()
     shown = execution_logs(clients, h.ARN, include_sensitive=True)
-    assert h.SECRET in shown.lines[0].message
+    assert [line.message for line in shown.lines] == messages[:2]
 
 
 def test_local_logs_come_from_the_engine():
