@@ -6,6 +6,8 @@
 * TypeScript blocks type-check with tsc against the JS SDK, its testing library, @types/aws-lambda and
   @types/node, in one tsc run over all blocks. A block opened with ```` ```ts fragment ```` is prose-sized
   and not checked.
+* The example tests in the docs (Python `def test_...` blocks, TypeScript blocks using `node:test`) are
+  run and must pass.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import inspect
 import json
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -252,3 +255,44 @@ def test_template_blocks_pass_cfn_lint(block: Block) -> None:
 
     matches = lint(block.code, config=ManualArgs(regions=["us-east-1"]))
     assert [str(m) for m in matches] == []
+
+
+# --- Example tests in the docs actually pass ---------------------------------------------------------
+
+PYTHON_TESTS = [b for b in PYTHON if re.search(r"^def test_", b.code, re.MULTILINE)]
+TS_TESTS = [b for b in TYPESCRIPT if 'from "node:test"' in b.code]
+
+
+@pytest.mark.parametrize("block", PYTHON_TESTS, ids=[b.where for b in PYTHON_TESTS])
+def test_python_example_tests_pass(block: Block, tmp_path: Path) -> None:
+    (tmp_path / "test_example.py").write_text(block.code, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_example.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+@pytest.mark.node
+@pytest.mark.slow
+def test_typescript_example_tests_pass(tmp_path: Path) -> None:
+    assert TS_TESTS, "no TypeScript example tests found"
+    (tmp_path / "src").mkdir()
+    for number, block in enumerate(TS_TESTS):
+        (tmp_path / "src" / f"example{number}.test.ts").write_text(block.code, encoding="utf-8")
+    options = {**TSCONFIG["compilerOptions"], "noEmit": False, "outDir": "out", "rootDir": "src"}
+    (tmp_path / "tsconfig.json").write_text(json.dumps({"compilerOptions": options, "include": ["src"]}))
+    modules = link_node_modules(tmp_path, TS_TOOLCHAIN)
+    compiled = subprocess.run(
+        ["node", str(modules / "typescript" / "bin" / "tsc"), "-p", "tsconfig.json"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert compiled.returncode == 0, compiled.stdout
+    for number, block in enumerate(TS_TESTS):
+        # one process per file: the runner's test environment (fake timers) is process-wide
+        done = subprocess.run(
+            ["node", "--test", f"out/example{number}.test.js"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        )
+        assert done.returncode == 0, f"{block.where}\n{done.stdout[-3000:]}"
+        assert "# pass 1" in done.stdout and "# fail 0" in done.stdout, block.where
