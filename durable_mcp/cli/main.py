@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "scaffold",
     "endpoint",
+    "check_determinism",
     "run", "callback",
     "history", "diagnose",
 )

@@ -73,6 +73,10 @@ class _Handler(BaseHTTPRequestHandler):
         except UserError as exc:
             self._send_error("InvalidParameterValueException", str(exc), 400)
             return
+        except ConnectionError:
+            # The caller is gone (its sandbox was killed): there is no one to answer.
+            self.close_connection = True
+            return
         except TypeError as exc:
             # An input member the service does not accept; botocore would have refused it too.
             self._send_error("InvalidParameterValueException", str(exc), 400)
@@ -124,8 +128,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("x-amzn-RequestId", self.server.next_request_id())
         self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:
+            self.close_connection = True
 
 
 class _LambdaHTTPServer(ThreadingHTTPServer):

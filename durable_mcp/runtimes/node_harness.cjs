@@ -112,7 +112,8 @@ function installPerturbation(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const offsetMs = (seed + 1) * 86_400_000 + 12_345;
+  // Not a whole number of days: the hour of day, the weekday and the second all change.
+  const offsetMs = seed * 133_992_345;
   const RealDate = Date;
   class PerturbedDate extends RealDate {
     constructor(...args) {

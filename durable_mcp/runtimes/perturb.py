@@ -1,6 +1,6 @@
 """Perturb a Python handler process's sources of non-determinism and record where user code read them.
 
-Installed in the handler's own process (never in the server): the wall clock moves by a day,
+Installed in the handler's own process (never in the server): the wall clock moves by 37 h 13 min per seed,
 and ``random``, ``uuid``, ``os.urandom`` and ``secrets`` draw from a separate seeded stream. A
 replay that reads any of them outside a step then takes a different path or produces different
 data than the recorded run. Each read made directly by user code (not the standard library or
@@ -22,7 +22,8 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, TypedDict
 
-CLOCK_OFFSET_S = 86_400.0 + 12.345
+# Not a whole number of days: the hour of day, the weekday and the second all change.
+CLOCK_STEP_S = 37 * 3600 + 13 * 60 + 12.345
 _STEP_FRAMES = {
     ("step.py", "execute"),
     ("wait_for_condition.py", "execute"),
@@ -47,6 +48,7 @@ class Perturbation:
     def __init__(self, seed: int) -> None:
         self.probes: list[Probe] = []
         self._random = random.Random(seed * 7919 + 1)
+        self._offset_s = seed * CLOCK_STEP_S
         self._library = _library_dirs()
         self._this_file = str(Path(__file__).resolve())
 
@@ -83,8 +85,8 @@ class Perturbation:
     def install(self) -> None:
         real_time = time.time
         real_time_ns = time.time_ns
-        time.time = self._probed("time.time", lambda: real_time() + CLOCK_OFFSET_S)
-        time.time_ns = self._probed("time.time_ns", lambda: real_time_ns() + int(CLOCK_OFFSET_S * 1e9))
+        time.time = self._probed("time.time", lambda: real_time() + self._offset_s)
+        time.time_ns = self._probed("time.time_ns", lambda: real_time_ns() + int(self._offset_s * 1e9))
         datetime_module.datetime = self._shifted_datetime()  # type: ignore[misc]
         for name in (
             "random",
@@ -116,7 +118,7 @@ class Perturbation:
     def _shifted_datetime(self) -> type[datetime_module.datetime]:
         record = self._record
         base = datetime_module.datetime
-        offset = datetime_module.timedelta(seconds=CLOCK_OFFSET_S)
+        offset = datetime_module.timedelta(seconds=self._offset_s)
 
         class SameInstances(type):
             # Values built by libraries holding the real class must still pass isinstance checks.

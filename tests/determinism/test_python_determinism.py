@@ -1,0 +1,99 @@
+"""The determinism check on Python handlers: silent on correct ones, names the line on faulty ones."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from durable_mcp.determinism import check_determinism
+
+HANDLERS = Path(__file__).parent / "handlers"
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_a_handler_reading_sources_only_inside_steps_is_deterministic() -> None:
+    report = check_determinism(f"{HANDLERS / 'steady.py'}:handler", interruptions=False)
+    assert report.status == "SUCCEEDED"
+    assert report.invocations == 3
+    assert report.deterministic
+    assert report.divergences == []
+
+
+@pytest.mark.parametrize(
+    ("handler", "kind", "source", "marker"),
+    [
+        ("clock_branch.py", "operation", "datetime.now", "datetime.now()"),
+        ("random_name.py", "operation", "random.randint", "random.randint"),
+        ("uuid_result.py", "result", "uuid.uuid4", "uuid.uuid4()"),
+    ],
+)
+def test_reads_outside_steps_are_found_with_their_line(handler: str, kind: str, source: str, marker: str) -> None:
+    path = HANDLERS / handler
+    report = check_determinism(f"{path}:handler", json.dumps({"amount": 1}), interruptions=False)
+    assert not report.deterministic
+    divergence = report.divergences[0]
+    assert divergence.kind == kind
+    assert [(read.source, read.line) for read in divergence.sources] == [(source, line_of(path, marker))]
+    assert divergence.line == f"{path}:{line_of(path, marker)}"
+
+
+def test_operation_divergence_names_position_and_both_operations() -> None:
+    report = check_determinism(f"{HANDLERS / 'clock_branch.py'}:handler", interruptions=False)
+    divergence = report.divergences[0]
+    assert divergence.invocation == 2
+    assert divergence.position == 3
+    assert divergence.expected is not None and divergence.actual is not None
+    assert {divergence.expected.name, divergence.actual.name} == {"greet-morning", "greet-evening"}
+
+
+def test_interruptions_show_repeated_step_code_but_the_same_outcome() -> None:
+    report = check_determinism(f"{HANDLERS / 'steady.py'}:handler", max_interruptions=3)
+    assert report.deterministic
+    interruption = report.interruption
+    assert interruption is not None
+    assert interruption.checkpoints == 5
+    assert interruption.interruptions_run == 3
+    assert {finding.kind for finding in interruption.findings} == {"ran_twice"}
+    assert [finding.step for finding in interruption.findings] == ["new-order-id", "started-at"]
+    assert set(interruption.volatile_steps) == {"new-order-id", "started-at"}
+
+
+def test_step_stubs_are_honoured_and_replace_step_code() -> None:
+    report = check_determinism(
+        f"{HANDLERS / 'uuid_result.py'}:handler",
+        json.dumps({"amount": 1}),
+        stub_steps={"double": 5},
+        max_interruptions=1,
+    )
+    assert report.divergences[0].kind == "result"
+    assert '"total": 5' in report.divergences[0].message  # the stub, not amount * 2
+
+
+def test_cli_prints_json_and_exits_1_on_divergence() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "durable_mcp",
+            "check-determinism",
+            f"{HANDLERS / 'random_name.py'}:handler",
+            "--format",
+            "json",
+            "--no-interruptions",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    document = json.loads(done.stdout)
+    assert document["deterministic"] is False
+    assert document["divergences"][0]["sources"][0]["source"] == "random.randint"
