@@ -142,50 +142,73 @@ def parse_log_records(lines: Iterable[str]) -> list[dict[str, Any]]:
     """Turn captured log lines into records: JSON objects as they are, other text as ``{"message": line}``."""
     records: list[dict[str, Any]] = []
     for line in lines:
-        try:
-            parsed = json.loads(line)
-        except ValueError:
-            parsed = None
-        records.append(parsed if isinstance(parsed, dict) else {"message": line})
+        text = line.strip()
+        parsed: Any = None
+        if text.startswith("{"):
+            try:
+                parsed = json.loads(text)
+            except ValueError:
+                parsed = None
+        records.append(parsed if isinstance(parsed, dict) else {"message": text})
     return records
 
 
-def _record_matches(pattern: Mapping[str, Any], record: Mapping[str, Any], bindings: Mapping[str, Any]) -> bool:
-    for key, expected in pattern.items():
-        if key not in record:
-            return False
-        wanted = substitute(expected, bindings)
-        actual = record[key]
-        if isinstance(wanted, str) and len(wanted) > 1 and wanted.startswith("/") and wanted.endswith("/"):
-            if not re.search(wanted[1:-1], actual if isinstance(actual, str) else _as_text(actual)):
-                return False
-        elif wanted != actual or isinstance(wanted, bool) != isinstance(actual, bool):
-            return False
-    return True
+def _value_matches(expected: Any, actual: Any) -> bool:
+    if isinstance(expected, str):
+        text = (actual if isinstance(actual, str) else _as_text(actual)).strip()
+        if len(expected) > 1 and expected.startswith("/") and expected.endswith("/"):
+            return re.search(expected[1:-1], text) is not None
+        return text == expected.strip()
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return expected is actual
+    return bool(expected == actual)
+
+
+def _matching(pattern: Mapping[str, Any], records: list[dict[str, Any]], bindings: Mapping[str, Any]) -> list[int]:
+    wanted = substitute(dict(pattern), bindings)
+    return [
+        index
+        for index, record in enumerate(records)
+        if all(key in record and _value_matches(value, record[key]) for key, value in wanted.items())
+    ]
+
+
+def _count_problem(expectation: Mapping[str, Any], found: int) -> str | None:
+    if "count" in expectation:
+        return None if found == expectation["count"] else f"{found} matching records, expected {expectation['count']}"
+    low = expectation.get("min_count", 1 if "max_count" not in expectation else None)
+    high = expectation.get("max_count")
+    if low is not None and found < low:
+        return f"{found} matching records, expected at least {low}"
+    if high is not None and found > high:
+        return f"{found} matching records, expected at most {high}"
+    return None
 
 
 def match_logs(
     expectations: Iterable[Mapping[str, Any]], records: list[dict[str, Any]], bindings: Mapping[str, Any]
 ) -> list[str]:
-    """Check ``ExpectedLogs`` entries against captured records; return the failures.
+    """Check ``ExpectedLogs`` entries against captured records (in emission order); return the failures.
 
-    Each entry has ``match`` (key -> literal or ``/regex/``), ``count`` (exact number of matching
-    records) and optionally ``after`` / ``before``: lists of patterns that must each have a
-    matching record earlier / later than every record the entry counts.
+    Each entry has ``match`` (field -> literal, or ``/regex/`` searched in the text of the field) and a
+    cardinality: ``count`` (exact), or ``min_count`` / ``max_count``, at least one match by default.
+    ``after`` / ``before`` anchors (a pattern or a list of them) must each match some record, and every
+    counted record must come at or after every record of an ``after`` anchor (at or before every
+    record of a ``before`` anchor).
     """
     failures: list[str] = []
     for expectation in expectations:
         pattern = expectation["match"]
-        hits = [i for i, record in enumerate(records) if _record_matches(pattern, record, bindings)]
-        if len(hits) != expectation.get("count", 1):
-            failures.append(f"log {pattern!r}: {len(hits)} matching records, expected {expectation.get('count', 1)}")
-            continue
+        hits = _matching(pattern, records, bindings)
+        problem = _count_problem(expectation, len(hits))
+        if problem:
+            failures.append(f"log {pattern!r}: {problem}")
         for relation in ("after", "before"):
-            for other in expectation.get(relation, []):
-                anchors = [i for i, record in enumerate(records) if _record_matches(other, record, bindings)]
-                ordered = anchors and all(
-                    (min(anchors) < hit) if relation == "after" else (hit < max(anchors)) for hit in hits
-                )
-                if not ordered:
-                    failures.append(f"log {pattern!r}: not {relation} a record matching {other!r}")
+            anchors = expectation.get(relation) or []
+            for anchor in [anchors] if isinstance(anchors, dict) else anchors:
+                anchor_hits = _matching(anchor, records, bindings)
+                if not anchor_hits:
+                    failures.append(f"log {pattern!r}: {relation} anchor {anchor!r} matches no record")
+                elif hits and (min(hits) < max(anchor_hits) if relation == "after" else max(hits) > min(anchor_hits)):
+                    failures.append(f"log {pattern!r}: not {relation} every record matching {anchor!r}")
     return failures

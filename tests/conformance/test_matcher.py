@@ -117,6 +117,13 @@ def test_log_counts_use_regex_messages_and_literal_fields(records: list[dict[str
     assert match_logs([{"match": {"message": "/running for: zzz/"}, "count": 1}], records, {}) != []
 
 
+def test_log_cardinality_defaults_to_at_least_one_and_honours_bounds(records: list[dict[str, object]]) -> None:
+    assert match_logs([{"match": {"plugin": "P"}}], records, {}) == []
+    assert match_logs([{"match": {"plugin": "Q"}}], records, {}) != []
+    assert match_logs([{"match": {"plugin": "P"}, "max_count": 1}], records, {}) != []
+    assert match_logs([{"match": {"plugin": "P"}, "min_count": 2, "max_count": 2}], records, {}) == []
+
+
 def test_log_order_constraints(records: list[dict[str, object]]) -> None:
     in_order = {"match": {"hook": "invocation-end"}, "count": 1, "after": [{"hook": "invocation-start"}]}
     assert match_logs([in_order], records, {}) == []
@@ -126,5 +133,7 @@ def test_log_order_constraints(records: list[dict[str, object]]) -> None:
         "after": [{"hook": "invocation-end"}],
     }
     assert match_logs([reversed_order], records, {}) != []
-    before = {"match": {"hook": "invocation-start"}, "count": 1, "before": [{"hook": "invocation-end"}]}
+    before = {"match": {"hook": "invocation-start"}, "count": 1, "before": {"hook": "invocation-end"}}
     assert match_logs([before], records, {}) == []
+    unanchored = {"match": {"hook": "invocation-start"}, "count": 1, "after": [{"hook": "missing"}]}
+    assert "matches no record" in match_logs([unanchored], records, {})[0]
