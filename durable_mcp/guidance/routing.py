@@ -76,9 +76,13 @@ class _Hit:
     end: int
 
 
+# A document's own name ("advanced patterns", "deployment-iac") also routes to it.
 _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
-    (doc, keyword, _keyword_pattern(keyword)) for doc, keywords in ROUTES.items() for keyword in keywords
+    (doc, keyword, _keyword_pattern(keyword))
+    for doc, keywords in ROUTES.items()
+    for keyword in (*keywords, doc.replace("-", " "))
 )
+_RULE_ID = re.compile(r"\bDR-?(\d{3})\b", re.IGNORECASE)
 
 
 def _hits(topic: str) -> list[_Hit]:
@@ -214,12 +218,15 @@ def get_durable_guidance(
     topic: str, *, max_documents: int = 3, max_chars: int = DEFAULT_MAX_CHARS
 ) -> GuidanceResult:
     """Route ``topic`` to reference documents; unknown topics get the index of all documents."""
-    by_doc = route_topic(topic)
+    docs = {doc.name: doc for doc in list_reference_docs()}
+    # Validator rule ids ("DR007") go straight to the rule's page, ahead of topic documents.
+    rules = {f"rules/DR{n}": [f"DR{n}"] for n in _RULE_ID.findall(topic) if f"rules/DR{n}" in docs}
+    by_doc = rules | route_topic(topic)
     if not by_doc:
         return GuidanceResult(
             topic=topic,
             matches=[],
-            index=list_reference_docs(),
+            index=list(docs.values()),
             note="No document matched this topic; pick one from the index and read it as a resource, "
             "or ask again with words such as replay, steps, waits, callbacks, parallel, errors, testing, "
             "deploy or troubleshooting.",
@@ -227,7 +234,6 @@ def get_durable_guidance(
     ranked = list(by_doc)
     chosen = ranked[:max_documents]
     budget = max(1000, max_chars // len(chosen))
-    docs = {doc.name: doc for doc in list_reference_docs()}
     matches = []
     for name in chosen:
         content, sections, truncated = select_content(

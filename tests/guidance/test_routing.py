@@ -144,3 +144,19 @@ def test_the_rest_of_the_topic_steers_section_choice() -> None:
     result = get_durable_guidance("my execution is stuck waiting for a callback")
     troubleshooting = next(m for m in result.matches if m.name == "troubleshooting-executions")
     assert "Common causes and fixes" in troubleshooting.sections
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_a_document_name_routes_to_that_document(name: str) -> None:
+    assert next(iter(route_topic(name))) == name
+    assert next(iter(route_topic(name.replace("-", " ").title()))) == name
+
+
+def test_a_validator_rule_id_leads_to_its_rule_page_when_it_exists() -> None:
+    rules = [doc.name for doc in assets.list_reference_docs() if doc.name.startswith("rules/")]
+    if not rules:
+        pytest.skip("the validator's rule pages are not written yet")
+    rule_id = rules[0].removeprefix("rules/")
+    result = get_durable_guidance(f"what does {rule_id.lower()} mean for my step?")
+    assert result.matches[0].name == rules[0]
+    assert result.matches[0].uri == f"durable://reference/{rules[0]}"
