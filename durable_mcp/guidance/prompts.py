@@ -88,7 +88,13 @@ def _environment() -> jinja2.Environment:
 
 
 def _looks_like_path(value: str) -> bool:
-    return "\n" not in value and bool(re.search(r"[/\\]|\.(ts|mts|cts|js|mjs|cjs|py)$", value.strip()))
+    """One line naming a source file, or a folder path without spaces; anything else is code."""
+    text = value.strip()
+    if "\n" in text:
+        return False
+    if re.search(r"\.(ts|mts|cts|js|mjs|cjs|py)$", text):
+        return True
+    return bool(re.search(r"[/\\]", text)) and not re.search(r"\s", text)
 
 
 def _build_context(args: Mapping[str, str]) -> dict[str, object]:

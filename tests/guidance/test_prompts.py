@@ -108,3 +108,19 @@ def test_bad_calls_are_user_errors() -> None:
 def test_every_prompt_has_a_template_file() -> None:
     folder = Path(__file__).resolve().parents[2] / "prompts"
     assert {p.name.removesuffix(".md.j2") for p in folder.glob("*.md.j2")} == set(SAMPLE_ARGS)
+
+
+@pytest.mark.parametrize(
+    ("value", "is_path"),
+    [
+        ("src/handler.ts", True),
+        ("my project/handler.py", True),
+        ("services/orders", True),
+        ("handler.mjs", True),
+        ("const ratio = a / b;", False),
+        ("def handler(event, context):\n    return 1", False),
+    ],
+)
+def test_review_tells_paths_from_code(value: str, is_path: bool) -> None:
+    text = render_prompt("review_durable_code", {"code_or_path": value})
+    assert ("<code_to_review>" not in text) is is_path
