@@ -71,7 +71,6 @@ def add_tool(
     destructive: bool = False,
 ) -> None:
     annotations = ToolAnnotations(
-        title=title,
         read_only_hint=access is Access.READ,
         destructive_hint=destructive if access is not Access.READ else False,
         idempotent_hint=idempotent,
@@ -82,9 +81,11 @@ def add_tool(
     # Pydantic titles every property ("Files Checked"); they repeat the names and cost agents context.
     tool = mcp._tool_manager.get_tool(name)
     if tool is not None:
+        tool.description = " ".join((tool.description or "").split())
         tool.parameters = compact_schema(tool.parameters)
         if tool.fn_metadata.output_schema is not None:
-            tool.fn_metadata.output_schema = compact_schema(tool.fn_metadata.output_schema)
+            # Output schemas serve validation; the meaning of each field is in the tool description.
+            tool.fn_metadata.output_schema = _without_descriptions(compact_schema(tool.fn_metadata.output_schema))
 
 
 def compact_schema(schema: Any, *, model_level: bool = True) -> Any:
@@ -98,11 +99,16 @@ def compact_schema(schema: Any, *, model_level: bool = True) -> Any:
     if not isinstance(schema, dict):
         return schema
     is_model = model_level and "properties" in schema
+    nullable = _nullable_simple_type(schema)
+    if nullable is not None:
+        schema = {k: v for k, v in schema.items() if k != "anyOf"} | nullable
     out: dict[str, Any] = {}
     for key, value in schema.items():
         if key == "title" and isinstance(value, str):
             continue
         if key == "description" and is_model:
+            continue
+        if key == "default" and value is None:
             continue
         if key in ("$defs", "definitions") and isinstance(value, dict):
             out[key] = {name: compact_schema(sub) for name, sub in value.items()}
@@ -111,3 +117,31 @@ def compact_schema(schema: Any, *, model_level: bool = True) -> Any:
         else:
             out[key] = compact_schema(value, model_level=False)
     return out
+
+
+def _without_descriptions(schema: Any) -> Any:
+    """Keep only what validates an output: descriptions, defaults and formats go."""
+    if isinstance(schema, list):
+        return [_without_descriptions(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in ("description", "default", "format") and not isinstance(value, dict):
+            continue
+        if key in ("properties", "$defs") and isinstance(value, dict):
+            out[key] = {name: _without_descriptions(sub) for name, sub in value.items()}
+        else:
+            out[key] = _without_descriptions(value)
+    return out
+
+
+def _nullable_simple_type(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """``anyOf: [{type: X, ...}, {type: null}]`` is ``{type: [X, null], ...}`` in fewer characters."""
+    options = schema.get("anyOf")
+    if not isinstance(options, list) or len(options) != 2 or {"type": "null"} not in options:
+        return None
+    other = next(o for o in options if o != {"type": "null"})
+    if not isinstance(other, dict) or not isinstance(other.get("type"), str) or other["type"] in ("object", "array"):
+        return None
+    return {**other, "type": [other["type"], "null"]}

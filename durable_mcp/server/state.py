@@ -3,8 +3,10 @@ and the lazily built back ends (local engine, AWS adapter), so start-up stays as
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from mcp.server.mcpserver import Context
 
@@ -13,6 +15,7 @@ from durable_mcp.server.policy import AccessPolicy
 from durable_mcp.settings import Settings
 
 if TYPE_CHECKING:
+    from durable_mcp.aws.session import AwsClients
     from durable_mcp.engine.local import LocalEngine
 
 
@@ -21,7 +24,11 @@ class AppState:
     settings: Settings
     policy: AccessPolicy
     broker: TokenBroker = field(default_factory=TokenBroker)
+    # Tools run in worker threads; one run or callback at a time drives the local engine.
+    engine_lock: threading.RLock = field(default_factory=threading.RLock)
     _engine: LocalEngine | None = None
+    _aws: AwsClients | None = None
+    _node_invokers: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppState:
@@ -40,7 +47,29 @@ class AppState:
             self._engine = LocalEngine(store=str(path))
         return self._engine
 
+    def aws(self) -> AwsClients:
+        """AWS clients (created on first use); local execution ARNs are routed to the local engine."""
+        if self._aws is None:
+            from durable_mcp.aws.session import AwsClients, AwsSettings, LambdaLike
+
+            engine = self.engine()
+            settings = AwsSettings(
+                profile=self.settings.profile, region=self.settings.region, endpoint_url=self.settings.endpoint_url
+            )
+            # The engine's service mirrors the boto3 Lambda client method for method.
+            self._aws = AwsClients(settings, local=cast(LambdaLike, engine.service), local_logs=engine.logs)
+        return self._aws
+
+    def node_invoker(self, function: str, create: Callable[[], Any]) -> Any:
+        """One long-lived Node worker per handler, reused across runs and callback resumes."""
+        if function not in self._node_invokers:
+            self._node_invokers[function] = create()
+        return self._node_invokers[function]
+
     def close(self) -> None:
+        for invoker in self._node_invokers.values():
+            invoker.close()
+        self._node_invokers.clear()
         if self._engine is not None:
             close = getattr(self._engine, "close", None)
             if callable(close):

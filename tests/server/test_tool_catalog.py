@@ -24,6 +24,12 @@ MODES = ["auto", "legacy"]
 # "refused" (a ToolError naming --allow-write) or "preview" (a result that wrote nothing).
 WRITE_CALLS: dict[str, tuple[dict[str, Any], str]] = {
     "scaffold_durable_function": ({"name": "gate-check", "output_dir": "{tmp}/gate-check"}, "preview"),
+    "run_durable_function_locally": ({"handler": "{tmp}/handler.py:handler"}, "refused"),
+    "send_durable_callback": ({"callback_id": "Y2FsbGJhY2s="}, "refused"),
+    "stop_durable_execution": (
+        {"execution_arn": "arn:aws:lambda:us-east-1:000000000000:function:f:1/durable-execution/n/0f1e"},
+        "refused",
+    ),
 }
 
 

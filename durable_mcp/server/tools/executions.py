@@ -1,0 +1,298 @@
+"""Execution tools: the same calls for local executions (the server's store) and AWS.
+
+Local ARNs (account 000000000000) are answered by the embedded engine; everything else goes to Lambda
+through the AWS adapter, which ``--endpoint-url`` can point at a local ``durable-mcp endpoint``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from mcp.server import MCPServer
+from mcp.server.elicitation import ElicitationResult
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.resolve import Elicit, Resolve
+from pydantic import BaseModel, Field
+
+from durable_mcp.aws.control import ControlResult
+from durable_mcp.inspect.models import Diagnosis, ExecutionList, ExecutionLogs, ExecutionView, HistoryView
+from durable_mcp.server.confirm import TOKEN_INSTRUCTIONS, Pending, Verdict, ask, decide
+from durable_mcp.server.policy import Access
+from durable_mcp.server.registry import add_tool
+from durable_mcp.server.state import AppState, state_of
+from durable_mcp.server.untrusted import mark
+
+Arn = Annotated[str, Field(description="durable execution ARN (local ones use account 000000000000)")]
+
+
+def _sensitive(state: AppState) -> bool:
+    return state.policy.allow_sensitive
+
+
+def list_durable_executions(
+    ctx: Context[Any, Any],
+    function: Annotated[str, Field(description="function name or ARN; 'name:qualifier' filters by version/alias")],
+    statuses: Annotated[list[str] | None, Field(description="e.g. ['RUNNING', 'FAILED']")] = None,
+    started_after: Annotated[str | None, Field(description="ISO-8601 time")] = None,
+    started_before: Annotated[str | None, Field(description="ISO-8601 time")] = None,
+    execution_name: str | None = None,
+    max_items: Annotated[int, Field(ge=1, le=1000)] = 50,
+    marker: Annotated[str | None, Field(description="next_marker of the previous page")] = None,
+    local: Annotated[bool, Field(description="list executions of the local engine instead of AWS")] = False,
+) -> ExecutionList:
+    """List durable executions of a function, newest first, with status filters, a time range and paging."""
+    from datetime import datetime
+
+    from durable_mcp.errors import UserError
+    from durable_mcp.inspect.queries import list_executions
+
+    state = state_of(ctx)
+
+    def when(text: str | None, name: str) -> datetime | None:
+        if text is None:
+            return None
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise UserError(f"{name} must be an ISO-8601 time such as 2026-01-31T12:00:00Z, got {text!r}") from None
+
+    from durable_mcp.aws.errors import AwsUnavailableError
+
+    try:
+        client = state.aws().local if local else state.aws().lambda_client()
+    except AwsUnavailableError as exc:
+        raise UserError(f"{exc} AWS is not reachable, so nothing was listed from it. To continue without AWS, "
+                        "call again with local=true to list the executions of the local engine.") from exc
+    if client is None:  # pragma: no cover - the server always attaches its engine
+        raise UserError("No local engine is attached to this server.")
+    with state.engine_lock:
+        return list_executions(client, function, statuses=statuses or (), execution_name=execution_name,
+                               started_after=when(started_after, "started_after"),
+                               started_before=when(started_before, "started_before"),
+                               max_items=max_items, marker=marker)
+
+
+def get_durable_execution(ctx: Context[Any, Any], execution_arn: Arn) -> ExecutionView:
+    """Status, timing, version and (with --allow-sensitive-data-access) input, result and error of one execution."""
+    from durable_mcp.inspect.queries import get_execution
+
+    state = state_of(ctx)
+    with state.engine_lock:
+        view = get_execution(state.aws().lambda_for(execution_arn), execution_arn, _sensitive(state))
+    if not _sensitive(state):
+        return view
+    return view.model_copy(update={"input": mark(view.input, "execution input"),
+                                   "result": mark(view.result, "execution result")})
+
+
+def get_durable_execution_history(
+    ctx: Context[Any, Any],
+    execution_arn: Arn,
+    format: Annotated[
+        Literal["events", "timeline", "mermaid"],
+        Field(description="events (Lambda shape), timeline (a line per operation) or mermaid (Gantt chart)"),
+    ] = "timeline",
+    all_pages: Annotated[bool, Field(description="read every page; false reads one page from marker")] = True,
+    marker: str | None = None,
+    max_items: Annotated[int, Field(ge=1, le=1000)] = 100,
+) -> HistoryView:
+    """The execution's history as events, a timeline with durations, attempts and outcomes, or a Gantt chart."""
+    from durable_mcp.inspect.queries import get_history
+
+    state = state_of(ctx)
+    with state.engine_lock:
+        view = get_history(state.aws().lambda_for(execution_arn), execution_arn, format=format,
+                           include_sensitive=_sensitive(state), all_pages=all_pages, marker=marker,
+                           max_items=max_items)
+    if view.events and _sensitive(state):
+        view = view.model_copy(update={"events": [_mark_event(e) for e in view.events]})
+    return view
+
+
+def _mark_event(event: dict[str, Any]) -> dict[str, Any]:
+    """Wrap payload strings of a history event as data."""
+
+    def walk(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, key) for v in value]
+        if isinstance(value, str) and key in {"Payload", "ErrorMessage", "ErrorData", "StackTrace"}:
+            return mark(value, "execution data")
+        return value
+
+    marked: dict[str, Any] = walk(event)
+    return marked
+
+
+def diagnose_durable_execution(ctx: Context[Any, Any], execution_arn: Arn) -> Diagnosis:
+    """Explain an execution read-only: why it failed, what it waits for and until when, the pending callback
+    id and its heartbeat/timeout deadlines, retries used, non-determinism, chained-invoke failures, timeouts,
+    the next steps and the console link."""
+    from durable_mcp.inspect.queries import diagnose_execution
+
+    state = state_of(ctx)
+    with state.engine_lock:
+        return diagnose_execution(state.aws().lambda_for(execution_arn), execution_arn, _sensitive(state))
+
+
+def get_durable_execution_logs(
+    ctx: Context[Any, Any],
+    execution_arn: Arn,
+    limit: Annotated[int, Field(ge=1, le=10000)] = 200,
+    next_token: str | None = None,
+) -> ExecutionLogs:
+    """The execution's log lines (CloudWatch Logs on AWS, captured output for local runs). Needs
+    --allow-sensitive-data-access."""
+    from durable_mcp.inspect.queries import execution_logs
+
+    state = state_of(ctx)
+    state.policy.require_sensitive("get_durable_execution_logs", "log lines")
+    with state.engine_lock:
+        logs = execution_logs(state.aws(), execution_arn, True, limit=limit, next_token=next_token)
+    return logs.model_copy(update={"lines": [
+        line.model_copy(update={"message": mark(line.message, "log line")}) for line in logs.lines
+    ]})
+
+
+class ControlOutcome(BaseModel):
+    status: Literal["done", "confirmation_required", "cancelled"]
+    target: str
+    local: bool
+    result: ControlResult | None = None
+    execution_status: str | None = Field(default=None, description="the execution's status afterwards")
+    confirmation_token: str | None = None
+    message: str
+
+
+def _is_local_callback(state: AppState, callback_id: str) -> bool:
+    from durable_mcp.engine.errors import ServiceError
+
+    try:
+        with state.engine_lock:
+            state.engine().service.arn_for_callback(callback_id)
+    except (ServiceError, ValueError):
+        return False
+    return True
+
+
+def ask_callback(
+    ctx: Context[Any, Any],
+    callback_id: str,
+    outcome: str = "succeed",
+    result: str | None = None,
+    error_type: str | None = None,
+    error_message: str | None = None,
+    confirmation_token: str | None = None,
+) -> Elicit[Any] | Pending:
+    state = state_of(ctx)
+    if state.policy.allow_write and _is_local_callback(state, callback_id):
+        return Pending(Verdict.APPROVED)  # a local dry-run: the agent's own sandbox, no confirmation needed
+    return ask(ctx, allow_write=state.policy.allow_write, broker=state.broker, tool="send_durable_callback",
+               arguments={"callback_id": callback_id, "outcome": outcome, "result": result,
+                          "error_type": error_type, "error_message": error_message},
+               summary=f"Send '{outcome}' to AWS durable callback {callback_id}", confirmation_token=confirmation_token)
+
+
+def send_durable_callback(
+    ctx: Context[Any, Any],
+    callback_id: Annotated[str, Field(description="the CallbackId (see diagnose_durable_execution)")],
+    approval: Annotated[ElicitationResult[Any], Resolve(ask_callback)],
+    outcome: Annotated[Literal["succeed", "fail", "heartbeat"], Field(description="what to send")] = "succeed",
+    result: Annotated[str | None, Field(description="for succeed: the result, usually JSON text")] = None,
+    error_type: str | None = None,
+    error_message: str | None = None,
+    confirmation_token: str | None = None,
+) -> ControlOutcome:
+    """Complete (succeed/fail) or heartbeat a waiting callback. Local executions resume at once; on AWS the
+    user confirms first. Needs --allow-write."""
+    from durable_mcp.aws import control
+
+    state = state_of(ctx)
+    verdict = decide(approval)
+    if verdict is Verdict.READ_ONLY:
+        state.policy.require_write("send_durable_callback", "complete or heartbeat a callback")
+    local = _is_local_callback(state, callback_id)
+    if verdict is Verdict.PREVIEW:
+        token = state.broker.issue("send_durable_callback", {
+            "callback_id": callback_id, "outcome": outcome, "result": result, "error_type": error_type,
+            "error_message": error_message})
+        return ControlOutcome(status="confirmation_required", target=callback_id, local=local,
+                              confirmation_token=token, message=TOKEN_INSTRUCTIONS.format(token=token))
+    if verdict is Verdict.DECLINED:
+        return ControlOutcome(status="cancelled", target=callback_id, local=local, message="Nothing was sent.")
+    if local:
+        with state.engine_lock:
+            engine = state.engine()
+            arn = engine.service.arn_for_callback(callback_id)
+            if outcome == "succeed":
+                engine.send_callback_success(callback_id, (result or "").encode())
+            elif outcome == "fail":
+                engine.send_callback_failure(callback_id, error_message or "", error_type)
+            else:
+                engine.send_callback_heartbeat(callback_id)
+            status = engine.service.get_durable_execution(DurableExecutionArn=arn)["Status"]
+        return ControlOutcome(status="done", target=callback_id, local=True, execution_status=status,
+                              message=f"Sent {outcome}; the local execution {arn} is now {status}.")
+    client = state.aws().lambda_client()
+    if outcome == "succeed":
+        done = control.send_callback_success(client, callback_id, result)
+    elif outcome == "fail":
+        done = control.send_callback_failure(client, callback_id, error_type, error_message)
+    else:
+        done = control.send_callback_heartbeat(client, callback_id)
+    return ControlOutcome(status="done", target=callback_id, local=False, result=done, message=f"Sent {outcome}.")
+
+
+def ask_stop(
+    ctx: Context[Any, Any], execution_arn: str, confirmation_token: str | None = None
+) -> Elicit[Any] | Pending:
+    state = state_of(ctx)
+    return ask(ctx, allow_write=state.policy.allow_write, broker=state.broker, tool="stop_durable_execution",
+               arguments={"execution_arn": execution_arn}, summary=f"Stop the durable execution {execution_arn}",
+               confirmation_token=confirmation_token)
+
+
+def stop_durable_execution(
+    ctx: Context[Any, Any],
+    execution_arn: Arn,
+    approval: Annotated[ElicitationResult[Any], Resolve(ask_stop)],
+    error_message: Annotated[str | None, Field(description="reason recorded as the stop error")] = None,
+    confirmation_token: str | None = None,
+) -> ControlOutcome:
+    """Stop a running execution (it ends STOPPED and cannot resume). Needs --allow-write and confirmation."""
+    from durable_mcp.aws.arns import parse_execution_arn
+    from durable_mcp.aws.control import stop_execution
+
+    state = state_of(ctx)
+    verdict = decide(approval)
+    local = parse_execution_arn(execution_arn).is_local
+    if verdict is Verdict.READ_ONLY:
+        state.policy.require_write("stop_durable_execution", "stop an execution")
+    if verdict is Verdict.PREVIEW:
+        token = state.broker.issue("stop_durable_execution", {"execution_arn": execution_arn})
+        return ControlOutcome(status="confirmation_required", target=execution_arn, local=local,
+                              confirmation_token=token, message=TOKEN_INSTRUCTIONS.format(token=token))
+    if verdict is Verdict.DECLINED:
+        return ControlOutcome(status="cancelled", target=execution_arn, local=local, message="Nothing was stopped.")
+    with state.engine_lock:
+        done = stop_execution(state.aws().lambda_for(execution_arn), execution_arn, "Stopped", error_message)
+    return ControlOutcome(status="done", target=execution_arn, local=local, result=done,
+                          execution_status="STOPPED", message="The execution was stopped.")
+
+
+def register(mcp: MCPServer[Any]) -> None:
+    add_tool(mcp, list_durable_executions, name="list_durable_executions", title="List durable executions",
+             access=Access.READ, open_world=True, idempotent=True)
+    add_tool(mcp, get_durable_execution, name="get_durable_execution", title="Get a durable execution",
+             access=Access.READ, open_world=True, idempotent=True)
+    add_tool(mcp, get_durable_execution_history, name="get_durable_execution_history",
+             title="Durable execution history", access=Access.READ, open_world=True, idempotent=True)
+    add_tool(mcp, diagnose_durable_execution, name="diagnose_durable_execution",
+             title="Diagnose a durable execution", access=Access.READ, open_world=True, idempotent=True)
+    add_tool(mcp, get_durable_execution_logs, name="get_durable_execution_logs", title="Durable execution logs",
+             access=Access.READ, open_world=True, idempotent=True)
+    add_tool(mcp, send_durable_callback, name="send_durable_callback", title="Send a durable callback",
+             access=Access.WRITE, open_world=True, idempotent=False)
+    add_tool(mcp, stop_durable_execution, name="stop_durable_execution", title="Stop a durable execution",
+             access=Access.WRITE, open_world=True, idempotent=True, destructive=True)

@@ -1,0 +1,171 @@
+"""Dry-runs on the embedded engine: run_durable_function_locally and check_replay_determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import queue
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import anyio
+import anyio.to_thread
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from pydantic import BaseModel, Field
+
+from durable_mcp.server.policy import Access
+from durable_mcp.server.registry import add_tool
+from durable_mcp.server.state import AppState, state_of
+from durable_mcp.server.untrusted import mark
+
+HandlerRef = Annotated[str, Field(description="handler file and export, e.g. src/handler.py:handler or app.ts:handler")]
+Stubs = Annotated[
+    dict[str, Any] | None,
+    Field(description='step name -> result to checkpoint without running the step, or {"ErrorType", '
+          '"ErrorMessage"} to make it fail; avoids real side effects'),
+]
+
+
+class PendingCallback(BaseModel):
+    name: str
+    callback_id: str
+
+
+class DryRunResult(BaseModel):
+    execution_arn: str
+    status: str = Field(description="RUNNING means suspended: waiting on a callback (see pending_callbacks)")
+    result: str | None = Field(default=None, description="the handler's return value as JSON text")
+    error_type: str | None = None
+    error_message: str | None = None
+    timeline: list[str] = Field(description="one line per operation: duration, attempts, outcome")
+    pending_callbacks: list[PendingCallback] = Field(default_factory=list)
+    event_count: int
+    next_steps: list[str]
+
+
+def function_name_for(handler: str) -> str:
+    """A stable function name per handler, so a later callback resumes the right code."""
+    path, _, export = handler.rpartition(":")
+    stem = re.sub(r"[^A-Za-z0-9-]", "-", Path(path or handler).stem)[:40].strip("-") or "handler"
+    digest = hashlib.sha256(f"{Path(path or handler).resolve()}:{export}".encode()).hexdigest()[:8]
+    return f"{stem}-{digest}"
+
+
+def _pending_callbacks(engine: Any, arn: str) -> list[PendingCallback]:
+    record = engine.service.record(arn)
+    found = []
+    for op in record.ops.values():
+        if op["Type"] == "CALLBACK" and op["Status"] == "STARTED":
+            parent = record.ops.get(op.get("ParentId") or "", {})
+            found.append(PendingCallback(name=op.get("Name") or parent.get("Name") or op["Id"],
+                                         callback_id=op["CallbackDetails"]["CallbackId"]))
+    return found
+
+
+def _start(state: AppState, handler: str, payload: str | None, stubs: dict[str, Any],
+           execution_name: str | None, on_event: Any) -> str:
+    from durable_mcp.runtimes import parse_handler_ref, select_invoker
+
+    engine = state.engine()
+    function = function_name_for(handler)
+    ref = parse_handler_ref(handler)
+    previous_stubs = engine.stub_steps
+    engine.stub_steps = stubs
+    try:
+        target: Any = handler
+        if ref.runtime == "node":
+            target = state.node_invoker(function, lambda: select_invoker(
+                handler, service=engine.service, function_name=function, stub_steps=stubs))
+        return engine.start(target, payload, function_name=function, execution_name=execution_name,
+                            on_progress=on_event)
+    finally:
+        engine.stub_steps = previous_stubs
+
+
+def _summarise(state: AppState, arn: str) -> DryRunResult:
+    from durable_mcp.inspect.fold import fold_history
+    from durable_mcp.inspect.render import timeline_lines
+
+    engine = state.engine()
+    outcome = engine.result(arn)
+    sensitive = state.policy.allow_sensitive
+    error = outcome.error or {}
+    pending = _pending_callbacks(engine, arn) if outcome.status == "RUNNING" else []
+    steps = [f"Full history: get_durable_execution_history(execution_arn={arn!r}, format='events')."]
+    if pending:
+        steps.insert(0, f"Answer the callback with send_durable_callback(callback_id={pending[0].callback_id!r}, "
+                     "outcome='succeed', result='<JSON>'); the execution then resumes.")
+    if outcome.status in ("FAILED", "TIMED_OUT"):
+        steps.insert(0, f"Explain the failure: diagnose_durable_execution(execution_arn={arn!r}).")
+    result_text = json.dumps(outcome.result) if outcome.status == "SUCCEEDED" else None
+    message = error.get("ErrorMessage")
+    return DryRunResult(
+        execution_arn=arn,
+        status=outcome.status,
+        result=mark(result_text, "handler result") if sensitive else state.policy.redact(result_text),
+        error_type=error.get("ErrorType"),
+        error_message=mark(message, "handler error") if sensitive else state.policy.redact(message),
+        timeline=timeline_lines(fold_history(outcome.events)),
+        pending_callbacks=pending,
+        event_count=len(outcome.events),
+        next_steps=steps,
+    )
+
+
+async def run_durable_function_locally(
+    ctx: Context[Any, Any],
+    handler: HandlerRef,
+    input: Annotated[Any, Field(description="the event, any JSON value")] = None,
+    stub_steps: Stubs = None,
+    execution_name: Annotated[str | None, Field(description="durable execution name (idempotency)")] = None,
+) -> DryRunResult:
+    """Dry-run a real Python, TypeScript or JavaScript durable handler on the embedded engine, which
+    behaves like the Lambda service (same operations and history; waits, retries and timeouts skipped in
+    virtual time). WARNING: the handler's step code runs for real on this machine and may call real
+    services; pass stub_steps to replace named steps. Stops when the execution ends or waits on a callback.
+    Needs --allow-write (it runs code and writes the local store)."""
+    state = state_of(ctx)
+    state.policy.require_write("run_durable_function_locally", "run your handler's code on this machine")
+    payload = None if input is None else json.dumps(input)
+    # History events are committed on the SDK's checkpoint thread; they are queued there and
+    # reported as MCP progress from the event loop.
+    messages: queue.SimpleQueue[str] = queue.SimpleQueue()
+
+    def on_event(_arn: str, event: dict[str, Any]) -> None:
+        messages.put(f"{event.get('EventType')} {event.get('Name') or ''}".strip())
+
+    def work() -> DryRunResult:
+        with state.engine_lock:
+            arn = _start(state, handler, payload, dict(stub_steps or {}), execution_name, on_event)
+            return _summarise(state, arn)
+
+    reported = 0
+
+    async def report() -> None:
+        nonlocal reported
+        while not messages.empty():
+            reported += 1
+            await ctx.report_progress(reported, None, messages.get())
+
+    result: DryRunResult | None = None
+
+    async def run() -> None:
+        nonlocal result
+        result = await anyio.to_thread.run_sync(work)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(run)
+        while result is None:
+            await report()
+            await anyio.sleep(0.05)
+    await report()
+    if result is None:  # pragma: no cover - run() either set it or raised
+        raise RuntimeError("dry run ended without a result")
+    return result
+
+
+def register(mcp: MCPServer[Any]) -> None:
+    add_tool(mcp, run_durable_function_locally, name="run_durable_function_locally",
+             title="Dry-run a durable handler locally", access=Access.RUN, open_world=True, idempotent=False)

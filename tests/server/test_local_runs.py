@@ -1,0 +1,76 @@
+"""Dry-runs, callbacks and inspection of local executions through a real client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from durable_mcp.server.app import build_server
+from durable_mcp.server.policy import REDACTED
+from durable_mcp.settings import Settings
+
+HANDLERS = Path(__file__).parent / "handlers"
+
+
+def server(tmp: Path, **flags: Any) -> Client:
+    return Client(build_server(Settings(store=tmp / "store.sqlite3", **flags)), mode="legacy")
+
+
+@pytest.mark.anyio
+async def test_dry_run_waits_on_callback_then_finishes_after_answer(tmp_path: Path) -> None:
+    progress: list[str] = []
+
+    async def on_progress(value: float, total: float | None, message: str | None) -> None:
+        progress.append(message or "")
+
+    async with server(tmp_path, allow_write=True, allow_sensitive_data_access=True) as c:
+        run = await c.call_tool("run_durable_function_locally",
+                                {"handler": f"{HANDLERS / 'approval.py'}:handler", "input": {"order": "o-1"}},
+                                progress_callback=on_progress)
+        out = run.structured_content
+        assert out["status"] == "RUNNING", out
+        assert any(m.startswith("StepSucceeded load-order") for m in progress), progress
+        diagnosis = (await c.call_tool("diagnose_durable_execution", {"execution_arn": out["execution_arn"]}))
+        pending = diagnosis.structured_content["pending"]
+        callback_id = next(p["callback_id"] for p in pending if p["kind"] == "callback")
+        assert callback_id == out["pending_callbacks"][0]["callback_id"]
+        sent = await c.call_tool("send_durable_callback",
+                                 {"callback_id": callback_id, "outcome": "succeed", "result": "approved"})
+        assert sent.structured_content["execution_status"] == "SUCCEEDED", sent
+        final = await c.call_tool("get_durable_execution", {"execution_arn": out["execution_arn"]})
+        assert '"decision": "approved"' in final.structured_content["result"]
+        assert "<untrusted-data" in final.structured_content["result"]
+        history = await c.call_tool("get_durable_execution_history",
+                                    {"execution_arn": out["execution_arn"], "format": "mermaid"})
+        assert history.structured_content["mermaid"].startswith("gantt")
+        logs = await c.call_tool("get_durable_execution_logs", {"execution_arn": out["execution_arn"]})
+        assert any("order loaded" in (line["message"] or "") for line in logs.structured_content["lines"])
+
+
+@pytest.mark.anyio
+async def test_failing_step_is_diagnosed_and_payloads_stay_hidden(tmp_path: Path) -> None:
+    async with server(tmp_path, allow_write=True) as c:
+        run = await c.call_tool("run_durable_function_locally", {"handler": f"{HANDLERS / 'flaky.py'}:handler"})
+        out = run.structured_content
+        assert out["status"] == "FAILED"
+        assert out["error_message"] == REDACTED
+        diagnosis = await c.call_tool("diagnose_durable_execution", {"execution_arn": out["execution_arn"]})
+        d = diagnosis.structured_content
+        assert d["cause"] == "step_failed"
+        assert d["retries"][0]["attempts_used"] == 3
+        logs = await c.call_tool("get_durable_execution_logs", {"execution_arn": out["execution_arn"]})
+        assert logs.is_error and "--allow-sensitive-data-access" in logs.content[0].text  # type: ignore[union-attr]
+        assert "payment gateway" not in str(run.structured_content) + str(d)
+
+
+@pytest.mark.anyio
+async def test_stubbed_step_does_not_run(tmp_path: Path) -> None:
+    async with server(tmp_path, allow_write=True, allow_sensitive_data_access=True) as c:
+        run = await c.call_tool("run_durable_function_locally",
+                                {"handler": f"{HANDLERS / 'flaky.py'}:handler", "stub_steps": {"charge": None}})
+    out = run.structured_content
+    assert out["status"] == "SUCCEEDED", out
+    assert "paid" in out["result"]
