@@ -296,3 +296,21 @@ def test_typescript_example_tests_pass(tmp_path: Path) -> None:
         )
         assert done.returncode == 0, f"{block.where}\n{done.stdout[-3000:]}"
         assert "# pass 1" in done.stdout and "# fail 0" in done.stdout, block.where
+
+
+SERVER_TOOLS = {
+    "get_durable_guidance", "scaffold_durable_function", "validate_durable_code",
+    "run_durable_function_locally", "check_replay_determinism", "send_durable_callback",
+    "deploy_durable_function", "invoke_durable_function", "list_durable_executions",
+    "get_durable_execution", "get_durable_execution_history", "diagnose_durable_execution",
+    "get_durable_execution_logs", "stop_durable_execution", "check_durable_prerequisites",
+}
+_TOOL_LIKE = re.compile(
+    r"`((?:get|list|run|check|send|deploy|invoke|validate|scaffold|diagnose|stop)_[a-z_]*durable[a-z_]*)`"
+)
+
+
+def test_docs_name_only_tools_the_server_has() -> None:
+    for path in sorted(REFERENCE.glob("*.md")):
+        named = set(_TOOL_LIKE.findall(path.read_text(encoding="utf-8")))
+        assert named <= SERVER_TOOLS, f"{path.name}: {sorted(named - SERVER_TOOLS)}"
