@@ -7,11 +7,15 @@ unmodified handlers run through the exact code path they use in Lambda, minus HT
 Three process-wide adjustments hold only while an invocation runs, under one lock (in-process
 invocations therefore run one at a time):
 
-* the SDK's checkpoint thread waits up to ``_STOP_SIGNAL_POLL_SECONDS`` (100 ms) on its queue
-  before it notices the stop signal, which adds ~0.1 s to every invocation. In Lambda that is noise;
-  here it dominates (100 one-second waits = 100 invocations). We lower it to 2 ms: the constant only
-  bounds how long an idle collector sleeps between looks at the stop flag and at due refreshes, so
-  batching and ordering are unchanged while the thread exits promptly.
+* two latency constants of the SDK's checkpoint thread (``aws_durable_execution_sdk_python.state``),
+  tuned for a network round trip to Lambda, cost far more than the work here:
+  ``_STOP_SIGNAL_POLL_SECONDS`` (100 ms) is how long an idle collector sleeps before it looks at the
+  stop flag again, so every invocation ends up to 0.1 s late (100 one-second waits = 100
+  invocations = 10 s); we use 2 ms. ``_BLOCKED_CALLER_WAIT_SECONDS`` (1 ms) is how long a batch that
+  already holds a blocked synchronous caller waits for sibling operations to share the request; a
+  request to this service costs ~0.1 ms, so we send at once (0). Neither changes what is sent or in
+  which order (one queue, one sender thread): only how updates are grouped into requests and how
+  soon an idle thread notices shutdown.
 * ``DurableContext.step`` is wrapped when ``stub_steps`` is given: a stubbed step's user function is
   replaced by one returning the stub value (or raising the stub error) and the step is otherwise
   processed by the SDK unchanged, so it is checkpointed exactly as if the real function had
@@ -42,7 +46,8 @@ from durable_mcp.engine.model import Json
 from durable_mcp.errors import UserError
 
 _PROCESS_LOCK = threading.RLock()
-FAST_STOP_POLL_SECONDS = 0.002
+STOP_SIGNAL_POLL_SECONDS = 0.002
+BLOCKED_CALLER_WAIT_SECONDS = 0.0
 _SDK_LOGGER = "aws_durable_execution_sdk_python"
 _QUIET_LOGGERS = (_SDK_LOGGER, "durable_mcp", "botocore", "boto3", "urllib3", "asyncio")
 
@@ -205,15 +210,16 @@ def _captured(emit: Callable[[str], None], request_id: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _fast_stop_poll() -> Iterator[None]:
+def _in_process_latency() -> Iterator[None]:
     from aws_durable_execution_sdk_python import state
 
-    old = state._STOP_SIGNAL_POLL_SECONDS
-    state._STOP_SIGNAL_POLL_SECONDS = FAST_STOP_POLL_SECONDS
+    saved = state._STOP_SIGNAL_POLL_SECONDS, state._BLOCKED_CALLER_WAIT_SECONDS
+    state._STOP_SIGNAL_POLL_SECONDS = STOP_SIGNAL_POLL_SECONDS
+    state._BLOCKED_CALLER_WAIT_SECONDS = BLOCKED_CALLER_WAIT_SECONDS
     try:
         yield
     finally:
-        state._STOP_SIGNAL_POLL_SECONDS = old
+        state._STOP_SIGNAL_POLL_SECONDS, state._BLOCKED_CALLER_WAIT_SECONDS = saved
 
 
 class StubbedStepError(Exception):
@@ -303,7 +309,7 @@ class PythonInvoker:
 
         with _PROCESS_LOCK:
             lines.append(f"START RequestId: {request_id}")
-            with _captured(lines.append, request_id), _fast_stop_poll(), _stubbed_steps(self.stub_steps):
+            with _captured(lines.append, request_id), _in_process_latency(), _stubbed_steps(self.stub_steps):
                 worker = threading.Thread(target=run, name=f"handler-{request_id}", daemon=True)
                 started = time.monotonic()
                 worker.start()

@@ -139,6 +139,9 @@ class DurableService:
         self._functions: dict[str, RegisteredFunction] = {}
         self._timers = TimerHeap()
         self._due: deque[str] = deque()
+        # Executions with callbacks to offer to callback_handler or chained invokes to fail once
+        # their invocation ends, so the driver never scans every record.
+        self._attention: dict[str, None] = {}
         self._recover()
 
     # ------------------------------------------------------------------ registry
@@ -182,6 +185,8 @@ class DurableService:
                 rec.invoke_due = True
             if rec.invoke_due:
                 self._due.append(rec.arn)
+            if rec.pending_children or rec.opened_callbacks:
+                self._attention[rec.arn] = None
 
     def _rearm(self, rec: ExecutionRecord) -> None:
         deadline = rec.start + timedelta(seconds=rec.timeout_s + rec.timeout_extension_s)
@@ -240,8 +245,16 @@ class DurableService:
         self.store.commit(rec, op_ids, new_events)
         if self.on_event is not None:
             for event in new_events:
-                self.on_event(rec.arn, event)
+                self._notify(rec.arn, event)
         self._wake.notify_all()
+
+    def _notify(self, arn: str, event: Json) -> None:
+        if self.on_event is None:
+            return
+        try:
+            self.on_event(arn, event)
+        except Exception as exc:  # a faulty progress hook must not break a commit
+            log.warning("progress hook raised", error_type=type(exc).__name__)
 
     def _mark_due(self, rec: ExecutionRecord) -> None:
         if not rec.invoke_due:
@@ -380,8 +393,7 @@ class DurableService:
             self._cache(rec)
             self._due.append(arn)
             self._timers.arm(now.timestamp() + timeout, arn, TimerKind.EXECUTION_TIMEOUT)
-            if self.on_event is not None:
-                self.on_event(arn, rec.events[0])
+            self._notify(arn, rec.events[0])
             self._wake.notify_all()
             return rec
 
@@ -680,29 +692,41 @@ class DurableService:
             return arn
         return None
 
-    def _answer_callbacks(self, arns: set[str] | None) -> None:
-        handler = self.callback_handler
-        if handler is None:
-            return
-        for rec in list(self._records.values()):
-            if not rec.opened_callbacks or rec.token_live or (arns is not None and rec.arn not in arns):
+    def _settle_attention(self, arns: set[str] | None) -> None:
+        """After an invocation ends: fail chained invokes that could not start, answer callbacks."""
+        for arn in list(self._attention):
+            rec = self._records.get(arn)
+            if rec is None or rec.terminal:
+                self._attention.pop(arn, None)
                 continue
+            if rec.token_live or (arns is not None and arn not in arns):
+                continue
+            self._attention.pop(arn, None)
+            self._fail_unstartable_children(rec)
             opened, rec.opened_callbacks = rec.opened_callbacks, []
-            for op_id in opened:
-                op = rec.ops.get(op_id)
-                if op is None or op["Status"] != OperationStatus.STARTED:
-                    continue
+            if self.callback_handler is not None:
+                self._answer_callbacks(rec, opened, self.callback_handler)
+
+    def _answer_callbacks(self, rec: ExecutionRecord, opened: list[str], handler: CallbackHandler) -> None:
+        for op_id in opened:
+            op = rec.ops.get(op_id)
+            if op is None or op["Status"] != OperationStatus.STARTED:
+                continue
+            try:
                 answer = handler(rec.arn, copy_operation(op))
-                if answer is None:
-                    continue
-                verb, value = answer
-                callback_id = op["CallbackDetails"]["CallbackId"]
-                if verb == "succeed":
-                    self.send_durable_execution_callback_success(CallbackId=callback_id, Result=value)
-                elif verb == "fail":
-                    self.send_durable_execution_callback_failure(CallbackId=callback_id, Error=value)
-                else:
-                    self.send_durable_execution_callback_heartbeat(CallbackId=callback_id)
+                if answer is not None:
+                    self._apply_answer(op["CallbackDetails"]["CallbackId"], answer)
+            except Exception as exc:  # a faulty hook or answer must not take the engine down
+                log.warning("callback answer failed", error_type=type(exc).__name__, error=str(exc)[:200])
+
+    def _apply_answer(self, callback_id: str, answer: CallbackAnswer) -> None:
+        verb, value = answer
+        if verb == "succeed":
+            self.send_durable_execution_callback_success(CallbackId=callback_id, Result=value)
+        elif verb == "fail":
+            self.send_durable_execution_callback_failure(CallbackId=callback_id, Error=value)
+        else:
+            self.send_durable_execution_callback_heartbeat(CallbackId=callback_id)
 
     def _has_open_callback(self, arns: set[str] | None) -> bool:
         for rec in self._records.values():
@@ -734,10 +758,7 @@ class DurableService:
             with self._lock:
                 arns = None if arn is None else self.scope_of(arn)
                 self._fire_due()
-                for rec in list(self._records.values()):
-                    if rec.pending_children and (arns is None or rec.arn in arns):
-                        self._fail_unstartable_children(rec)
-                self._answer_callbacks(arns)
+                self._settle_attention(arns)
                 due_arn = self._pop_due(arns)
             if due_arn is not None:
                 self.invoke_once(due_arn)
@@ -798,6 +819,8 @@ class DurableService:
                     ends_execution = True
                 else:
                     touched[update["Id"]] = None
+            if rec.opened_callbacks or rec.pending_children:
+                self._attention[rec.arn] = None
             next_token = rec.rotate_token()
             self._commit(rec, touched, first)
             # Timers due by now (a wait inside a map branch, a retry) complete before the answer,

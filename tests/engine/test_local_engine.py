@@ -271,3 +271,26 @@ def test_handler_output_is_captured_per_execution() -> None:
     assert lines[0].startswith("START RequestId: ")
     assert any(line.startswith("submitted ") for line in lines)
     assert any(line.startswith("END RequestId: ") for line in lines)
+
+
+def test_breaking_determinism_fails_with_the_sdk_error() -> None:
+    engine, arn = run(flows.nondeterministic, "determinism")
+    result = engine.result(arn)
+    assert result.status == "FAILED"
+    assert result.error is not None
+    assert result.error["ErrorType"].endswith("NonDeterministicExecutionError")
+
+
+def test_flat_map_checkpoints_no_context_per_item() -> None:
+    engine, arn = run(flows.flat_map, {})
+    result = engine.result(arn)
+    assert result.result == [2, 4, 6]
+    assert not [e for e in result.events if e.get("SubType") == "MapIteration"]
+
+
+def test_nested_parallel_with_waits_in_branches() -> None:
+    engine, arn = run(flows.nested_parallel, {})
+    result = engine.result(arn)
+    assert (result.status, result.result) == ("SUCCEEDED", [[1, 2], 3])
+    waits = [e for e in result.events if e["EventType"] == "WaitSucceeded"]
+    assert sorted(e["WaitSucceededDetails"]["Duration"] for e in waits) == [1, 2, 3]

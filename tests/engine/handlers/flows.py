@@ -10,6 +10,7 @@ from aws_durable_execution_sdk_python.config import (
     CompletionConfig,
     Duration,
     MapConfig,
+    NestingType,
     ParallelConfig,
     StepConfig,
     WaitForCallbackConfig,
@@ -161,3 +162,39 @@ def charge(event: Any, context: DurableContext) -> Any:
 
     receipt = context.step(real_charge, name="charge")
     return {"receipt": receipt, "after": context.step(lambda _: "after", name="after")}
+
+
+_replays: dict[str, int] = {}
+
+
+@durable_execution
+def nondeterministic(event: Any, context: DurableContext) -> Any:
+    # The step's name changes between the first invocation and the replay after the wait.
+    _replays[event] = _replays.get(event, 0) + 1
+    context.step(lambda _: 1, name=f"first-{_replays[event]}")
+    context.wait(Duration.from_seconds(1), name="gap")
+    return "unreachable on replay"
+
+
+@durable_execution
+def flat_map(event: Any, context: DurableContext) -> list[int]:
+    def item(ctx: DurableContext, value: int, _index: int, _items: Any) -> int:
+        return ctx.step(double(value), name="double")
+
+    config = MapConfig(max_concurrency=2, nesting_type=NestingType.FLAT)
+    return context.map([1, 2, 3], item, name="flat", config=config).get_results()
+
+
+@durable_execution
+def nested_parallel(event: Any, context: DurableContext) -> list[Any]:
+    def leaf(value: int) -> Any:
+        def branch(ctx: DurableContext) -> int:
+            ctx.wait(Duration.from_seconds(value), name=f"wait-{value}")
+            return value
+
+        return branch
+
+    def inner(ctx: DurableContext) -> list[Any]:
+        return ctx.parallel([leaf(1), leaf(2)], name="inner").get_results()
+
+    return context.parallel([inner, leaf(3)], name="outer", config=ParallelConfig(max_concurrency=1)).get_results()
