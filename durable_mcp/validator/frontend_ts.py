@@ -34,7 +34,8 @@ FUNCTION_TYPES = frozenset({"arrow_function", "function_expression", "function",
                             "generator_function", "generator_function_declaration", "method_definition"})
 STRINGY = frozenset({"string", "template_string"})
 SKIP_TYPES = frozenset({"identifier", "shorthand_property_identifier", "string_fragment", "escape_sequence",
-                        "statement_identifier", "private_property_identifier", "empty_statement","type_annotation", "type_arguments", "type_parameters", "interface_declaration",
+                        "statement_identifier", "private_property_identifier", "empty_statement",
+                        "type_annotation", "type_arguments", "type_parameters", "interface_declaration",
                         "type_alias_declaration", "comment", "string", "number", "regex", "enum_declaration",
                         "property_identifier", "ambient_declaration", "abstract_class_declaration_type",
                         "predefined_type", "type_identifier", "true", "false", "null", "undefined",
