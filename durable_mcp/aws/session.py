@@ -7,6 +7,7 @@ code reaches AWS or the local durable-mcp endpoint. Executions of the in-process
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol, cast
@@ -59,6 +60,13 @@ LocalLogs = Callable[[str], Iterable[str | Mapping[str, Any]]]
 """Returns the captured log lines of a local execution (the engine's ``LocalEngine.logs``)."""
 
 
+@functools.cache
+def _shared_loader() -> Any:
+    import botocore.loaders
+
+    return botocore.loaders.create_loader()
+
+
 class AwsSettings(BaseModel):
     profile: str | None = None
     region: str | None = None
@@ -94,9 +102,15 @@ class AwsClients:
     def session(self) -> Any:
         if self._session is None:
             import boto3
+            import botocore.session
 
-            with aws_call("sts:GetCallerIdentity"):
-                self._session = boto3.Session(profile_name=self.settings.profile, region_name=self.settings.region)
+            core = botocore.session.get_session()
+            # Service models are large JSON files; every session shares one loader and its cache.
+            core.register_component("data_loader", _shared_loader())
+            with aws_call("configuration"):
+                self._session = boto3.Session(
+                    botocore_session=core, profile_name=self.settings.profile, region_name=self.settings.region
+                )
         return self._session
 
     def region(self) -> str:
@@ -109,27 +123,32 @@ class AwsClients:
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
-            from botocore.config import Config
-
-            config = Config(
-                retries={"mode": "standard", "max_attempts": 5},
-                user_agent_extra=USER_AGENT,
-                region_name=self.region(),
-            )
-            kwargs: dict[str, Any] = {"config": config}
-            if service == "lambda" and self.settings.endpoint_url:
-                kwargs["endpoint_url"] = self.settings.endpoint_url
-            if self.session.get_credentials() is None:
-                if not (service == "lambda" and self.settings.endpoint_is_loopback):
-                    raise AwsUnavailableError(
-                        "No AWS credentials found (environment, profile, SSO or instance role). Configure them, "
-                        "pass --profile, or continue without AWS: local executions keep working."
-                    )
-                # The local endpoint ignores signatures, but botocore refuses to send unsigned calls.
-                kwargs.update(aws_access_key_id="local", aws_secret_access_key="local")
-            self._clients[service] = self.session.client(service, **kwargs)
+            # Profile and credential problems surface here, on first use, not at construction.
+            with aws_call("configuration"):
+                self._clients[service] = self._create_client(service)
             log.debug("aws client created", service=service, endpoint=self.settings.endpoint_url)
         return self._clients[service]
+
+    def _create_client(self, service: str) -> Any:
+        from botocore.config import Config
+
+        config = Config(
+            retries={"mode": "standard", "max_attempts": 5},
+            user_agent_extra=USER_AGENT,
+            region_name=self.region(),
+        )
+        kwargs: dict[str, Any] = {"config": config}
+        if service == "lambda" and self.settings.endpoint_url:
+            kwargs["endpoint_url"] = self.settings.endpoint_url
+        if self.session.get_credentials() is None:
+            if not (service == "lambda" and self.settings.endpoint_is_loopback):
+                raise AwsUnavailableError(
+                    "No AWS credentials found (environment, profile, SSO or instance role). Configure them, "
+                    "pass --profile, or continue without AWS: local executions keep working."
+                )
+            # The local endpoint ignores signatures, but botocore refuses to send unsigned calls.
+            kwargs.update(aws_access_key_id="local", aws_secret_access_key="local")
+        return self.session.client(service, **kwargs)
 
     def lambda_client(self) -> LambdaLike:
         return cast(LambdaLike, self.client("lambda"))

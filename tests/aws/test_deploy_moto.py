@@ -136,3 +136,13 @@ def test_broken_sam_template_is_reported_before_touching_the_stack(clients, tmp_
     with pytest.raises(UserError, match="SAM template is invalid"):
         plan_deployment(project, stack_name="sam-broken", clients=clients, use_installed_cli=False)
     assert status("sam-broken") is None
+
+
+def test_cdk_projects_need_a_stack_name_and_the_cdk_cli(clients, tmp_path, monkeypatch):
+    (tmp_path / "cdk.json").write_text('{"app": "node app.js"}')
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(UserError, match="CDK projects need stack_name"):
+        plan_deployment(tmp_path, clients=clients)
+    with pytest.raises(UserError, match="CDK CLI was not found"):
+        plan_deployment(tmp_path, stack_name="OrderFlowStack", clients=clients)
+    assert status("OrderFlowStack") is None

@@ -66,7 +66,12 @@ def plan_deployment(
     params = dict(parameters or {})
     stacks = StackClient(clients, poll_seconds=poll_seconds)
     if resolved == "cdk":
-        return _plan_with_cdk(project, stacks, stack, params)
+        if stack_name is None:
+            raise UserError(
+                "CDK projects need stack_name: the id of the stack in the CDK app (e.g. OrderFlowStack; "
+                "`cdk list` shows them)."
+            )
+        return _plan_with_cdk(project, stacks, stack_name, params)
     if resolved == "sam" and use_installed_cli and tools.sam_cli() is not None:
         existing = stacks.stack(stack)
         arn = tools.sam_prepare_change_set(

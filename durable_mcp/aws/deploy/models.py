@@ -12,6 +12,7 @@ from durable_mcp.errors import UserError
 
 Method = Literal["auto", "sam", "cdk", "cloudformation"]
 ResolvedMethod = Literal["sam", "cdk", "cloudformation"]
+Tool = Literal["boto3", "sam-cli", "cdk-cli"]
 
 
 class ResourceChange(BaseModel):
@@ -36,7 +37,7 @@ class DeploymentPlan(BaseModel):
     stack_name: str
     region: str
     method: ResolvedMethod
-    tool: Literal["boto3", "sam-cli", "cdk-cli"]
+    tool: Tool
     change_set_name: str
     change_set_arn: str | None
     change_set_type: Literal["CREATE", "UPDATE"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from durable_mcp.aws.deploy.models import (
     ResolvedMethod,
     ResourceChange,
     StackEvent,
+    Tool,
 )
 from durable_mcp.aws.errors import aws_call, error_code
 from durable_mcp.aws.session import AwsClients
@@ -31,6 +33,9 @@ TEMPLATE_BODY_LIMIT = 51_200
 _NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 _CANCELLED = ("Resource creation cancelled", "Resource update cancelled")
 _CLOCK_SKEW = timedelta(seconds=60)
+
+Uploader = Callable[[bytes, str], tuple[str, str]]
+"""Stores bytes under a key suffix in the artifact bucket; returns (bucket, key)."""
 
 
 class StackClient:
@@ -97,12 +102,14 @@ class StackClient:
         return out
 
 
-def _template_argument(template: dict[str, Any], upload: Any) -> dict[str, str]:
+def _template_argument(template: dict[str, Any], upload: Uploader | None, region: str) -> dict[str, str]:
     body = json.dumps(template)
     if len(body.encode()) <= TEMPLATE_BODY_LIMIT:
         return {"TemplateBody": body}
+    if upload is None:
+        raise UserError(f"The template is larger than {TEMPLATE_BODY_LIMIT} bytes and needs an S3 bucket.")
     bucket, key = upload(body.encode(), ".template.json")
-    return {"TemplateURL": f"https://{bucket}.s3.amazonaws.com/{key}"}
+    return {"TemplateURL": f"https://{bucket}.s3.{region}.amazonaws.com/{key}"}
 
 
 def create_plan(
@@ -112,7 +119,7 @@ def create_plan(
     template: dict[str, Any],
     parameters: dict[str, str],
     method: ResolvedMethod,
-    upload: Any,
+    upload: Uploader | None,
     artifact_bucket: str | None,
     notes: list[str],
 ) -> DeploymentPlan:
@@ -136,7 +143,7 @@ def create_plan(
         "Capabilities": CAPABILITIES,
         "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in sorted(parameters.items())],
         "Description": "created by durable-mcp",
-        **_template_argument(template, upload),
+        **_template_argument(template, upload, stacks.clients.region()),
     }
     with aws_call("cloudformation:CreateChangeSet", stack_name):
         created = stacks.cfn.create_change_set(**kwargs)
@@ -158,7 +165,7 @@ def describe_plan(
     stack_name: str,
     change_set: str,
     method: ResolvedMethod,
-    tool: Any,
+    tool: Tool,
     creating: bool,
     artifact_bucket: str | None,
     notes: list[str],
