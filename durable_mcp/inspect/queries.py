@@ -17,6 +17,7 @@ from durable_mcp.errors import UserError
 from durable_mcp.inspect.diagnose import diagnose_folded
 from durable_mcp.inspect.fold import HistoryFold, merge_execution
 from durable_mcp.inspect.models import (
+    Cause,
     Diagnosis,
     ExecutionList,
     ExecutionLogs,
@@ -157,17 +158,32 @@ def get_history(
 
 
 def diagnose_execution(
-    client: LambdaLike, arn: str, include_sensitive: bool = False, now: datetime | None = None
+    client: LambdaLike,
+    arn: str,
+    include_sensitive: bool = False,
+    now: datetime | None = None,
+    follow_chained: int = 2,
 ) -> Diagnosis:
     """Read-only: fetch the execution and its whole history, then explain its state.
 
     The execution record is always read with its data, because the error *type* (for instance
     ``NonDeterministicExecutionError``) is what tells failure kinds apart; the output is still
-    redacted, so only the type, never a message or payload, leaves this function.
+    redacted, so only the type, never a message or payload, leaves this function. A failed chained
+    invoke is followed into the child execution (up to ``follow_chained`` levels).
     """
     execution = _get(client, arn, True)
     folded = HistoryFold().add_all(iter_history(client, arn, include_sensitive)).result()
-    return redact(diagnose_folded(folded, execution, now), include_sensitive)
+    diagnosis = diagnose_folded(folded, execution, now)
+    child = diagnosis.failing_operation.chained_execution_arn if diagnosis.failing_operation else None
+    if diagnosis.cause is Cause.CHAINED_INVOKE_FAILED and child and follow_chained > 0:
+        try:
+            inner = diagnose_execution(client, child, include_sensitive, now, follow_chained - 1)
+        except UserError as exc:
+            diagnosis.findings.append(f"The child execution could not be read: {exc}")
+        else:
+            diagnosis.findings.append(f"Child execution {child}: {inner.summary}")
+            diagnosis.findings.extend(f"  child: {finding}" for finding in inner.findings)
+    return redact(diagnosis, include_sensitive)
 
 
 def execution_logs(

@@ -101,7 +101,9 @@ def test_details_of_engine_diagnoses(executions):
     assert "no heartbeat arrived within 5.0s" in diagnose_scenario(executions, "heartbeat").summary
     timed_out = diagnose_scenario(executions, "timed_out")
     assert any("long-wait" in finding for finding in timed_out.findings)
-    assert "payments:live" in diagnose_scenario(executions, "chained").summary
+    chained = diagnose_scenario(executions, "chained")
+    assert "payments:live" in chained.summary
+    assert any("Child execution" in f and "step 'charge' ended FAILED" in f for f in chained.findings)
 
 
 def test_no_payload_or_log_line_leaks_anywhere_with_redaction_on(executions):
