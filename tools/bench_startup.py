@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import shutil
 import statistics
@@ -43,7 +42,7 @@ async def one_start(params: StdioServerParameters) -> tuple[float, int]:
             await session.initialize()
             tools = await session.list_tools()
     elapsed = time.perf_counter() - started
-    size = len(json.dumps(tools.model_dump(mode="json", by_alias=True, exclude_none=True)["tools"]))
+    size = len(tools.model_dump_json(by_alias=True, exclude_none=True))
     return elapsed, size
 
 

@@ -14,7 +14,7 @@ from durable_mcp.server.state import AppState
 from durable_mcp.settings import Settings
 
 # Tool families, one module each under durable_mcp.server.tools, each exposing register(mcp).
-TOOL_MODULES: tuple[str, ...] = ("guidance", "scaffold", "validate", "local_runs", "executions")
+TOOL_MODULES: tuple[str, ...] = ("guidance", "scaffold", "validate", "local_runs", "executions", "deploy")
 
 INSTRUCTIONS = f"""durable-mcp helps you write, check, run, ship and debug AWS Lambda durable functions.
 Tool families: guidance and prerequisites; scaffold a project; validate code against the replay rules;

@@ -15,13 +15,15 @@ returning :func:`ask`'s result. The tool body then calls :func:`decide`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from mcp.server.elicitation import AcceptedElicitation, ElicitationResult
 from mcp.server.mcpserver import Context
@@ -29,6 +31,9 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.resolve import Elicit
 from pydantic import BaseModel, Field
 
+from durable_mcp.errors import UserError
+
+T = TypeVar("T")
 TOKEN_TTL_SECONDS = 600.0
 
 
@@ -128,6 +133,20 @@ def decide(approval: ElicitationResult[Any]) -> Verdict:
     if isinstance(data, dict):
         return Verdict.APPROVED if data.get("confirm") is True else Verdict.DECLINED
     return Verdict.DECLINED
+
+
+def resolver(fn: Callable[..., T]) -> Callable[..., T]:
+    """Give a confirmation resolver the tools' error translation: resolvers run before the tool body,
+    so a :class:`UserError` raised while preparing a preview must become a ``ToolError`` here."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except UserError as exc:
+            raise ToolError(str(exc)) from exc
+
+    return wrapper
 
 
 TOKEN_INSTRUCTIONS = (

@@ -85,7 +85,8 @@ def add_tool(
         tool.parameters = compact_schema(tool.parameters)
         if tool.fn_metadata.output_schema is not None:
             # Output schemas serve validation; the meaning of each field is in the tool description.
-            tool.fn_metadata.output_schema = _without_descriptions(compact_schema(tool.fn_metadata.output_schema))
+            schema = compact_schema(_shallow(compact_schema(tool.fn_metadata.output_schema)))
+            tool.fn_metadata.output_schema = _without_descriptions(schema)
 
 
 def compact_schema(schema: Any, *, model_level: bool = True) -> Any:
@@ -119,6 +120,42 @@ def compact_schema(schema: Any, *, model_level: bool = True) -> Any:
     return out
 
 
+OUTPUT_SCHEMA_DEPTH = 2
+
+
+def _shallow(schema: dict[str, Any]) -> dict[str, Any]:
+    """Inline model references two object levels deep; deeper models become plain objects.
+
+    The top of every result (and the models directly inside it) keeps exact field names and types,
+    which is what agents and clients rely on; the full nesting of every model cost more context than
+    it was worth (``tools/list`` has a budget of 25,000 characters).
+    """
+    defs: dict[str, Any] = schema.get("$defs", {})
+
+    def walk(node: Any, depth: int) -> Any:
+        if isinstance(node, list):
+            return [walk(item, depth) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            target = defs[str(node["$ref"]).rsplit("/", 1)[-1]]
+            if "properties" in target and depth >= OUTPUT_SCHEMA_DEPTH:
+                return {"type": "object"}
+            return walk(target, depth)
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "$defs":
+                continue
+            if key == "properties" and isinstance(value, dict):
+                out[key] = {name: walk(sub, depth + 1) for name, sub in value.items()}
+            else:
+                out[key] = walk(value, depth)
+        return out
+
+    result: dict[str, Any] = walk(schema, 0)
+    return result
+
+
 def _without_descriptions(schema: Any) -> Any:
     """Keep only what validates an output: descriptions, defaults and formats go."""
     if isinstance(schema, list):
@@ -142,6 +179,7 @@ def _nullable_simple_type(schema: dict[str, Any]) -> dict[str, Any] | None:
     if not isinstance(options, list) or len(options) != 2 or {"type": "null"} not in options:
         return None
     other = next(o for o in options if o != {"type": "null"})
-    if not isinstance(other, dict) or not isinstance(other.get("type"), str) or other["type"] in ("object", "array"):
+    # Keywords such as "properties" or "items" apply only to their own type, so null still passes.
+    if not isinstance(other, dict) or not isinstance(other.get("type"), str):
         return None
     return {**other, "type": [other["type"], "null"]}

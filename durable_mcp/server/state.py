@@ -29,6 +29,8 @@ class AppState:
     _engine: LocalEngine | None = None
     _aws: AwsClients | None = None
     _node_invokers: dict[str, Any] = field(default_factory=dict)
+    # Deployment change sets awaiting confirmation, by request fingerprint.
+    plans: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppState:

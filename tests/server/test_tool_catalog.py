@@ -26,6 +26,8 @@ WRITE_CALLS: dict[str, tuple[dict[str, Any], str]] = {
     "scaffold_durable_function": ({"name": "gate-check", "output_dir": "{tmp}/gate-check"}, "preview"),
     "run_durable_function_locally": ({"handler": "{tmp}/handler.py:handler"}, "refused"),
     "send_durable_callback": ({"callback_id": "Y2FsbGJhY2s="}, "refused"),
+    "deploy_durable_function": ({"project_dir": "{tmp}"}, "refused"),
+    "invoke_durable_function": ({"function": "orders:live"}, "refused"),
     "stop_durable_execution": (
         {"execution_arn": "arn:aws:lambda:us-east-1:000000000000:function:f:1/durable-execution/n/0f1e"},
         "refused",
@@ -81,9 +83,7 @@ async def test_no_tool_writes_without_the_gate(tmp_path: Path) -> None:
 
 @pytest.mark.anyio
 async def test_tools_list_stays_small() -> None:
-    import json
-
     async with Client(build_server(Settings())) as client:
-        tools = (await client.list_tools()).tools
-    size = len(json.dumps([t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools]))
+        listing = await client.list_tools()
+    size = len(listing.model_dump_json(by_alias=True, exclude_none=True))  # the JSON an agent receives
     assert size < 25_000, size

@@ -31,14 +31,14 @@ def _sensitive(state: AppState) -> bool:
 
 def list_durable_executions(
     ctx: Context[Any, Any],
-    function: Annotated[str, Field(description="function name or ARN; 'name:qualifier' filters by version/alias")],
+    function: Annotated[str, Field(description="function name or ARN; name:qualifier filters a version/alias")],
     statuses: Annotated[list[str] | None, Field(description="e.g. ['RUNNING', 'FAILED']")] = None,
     started_after: Annotated[str | None, Field(description="ISO-8601 time")] = None,
     started_before: Annotated[str | None, Field(description="ISO-8601 time")] = None,
     execution_name: str | None = None,
     max_items: Annotated[int, Field(ge=1, le=1000)] = 50,
     marker: Annotated[str | None, Field(description="next_marker of the previous page")] = None,
-    local: Annotated[bool, Field(description="list executions of the local engine instead of AWS")] = False,
+    local: Annotated[bool, Field(description="list the local engine's executions instead")] = False,
 ) -> ExecutionList:
     """List durable executions of a function, newest first, with status filters, a time range and paging."""
     from datetime import datetime
@@ -126,9 +126,8 @@ def _mark_event(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def diagnose_durable_execution(ctx: Context[Any, Any], execution_arn: Arn) -> Diagnosis:
-    """Explain an execution read-only: why it failed, what it waits for and until when, the pending callback
-    id and its heartbeat/timeout deadlines, retries used, non-determinism, chained-invoke failures, timeouts,
-    the next steps and the console link."""
+    """Explain an execution (read-only): why it failed, what it waits for and until when, pending callback ids
+    and deadlines, retries, non-determinism, timeouts, next steps, console link."""
     from durable_mcp.inspect.queries import diagnose_execution
 
     state = state_of(ctx)

@@ -23,8 +23,7 @@ from durable_mcp.server.untrusted import mark
 HandlerRef = Annotated[str, Field(description="handler file and export, e.g. src/handler.py:handler or app.ts:handler")]
 Stubs = Annotated[
     dict[str, Any] | None,
-    Field(description='step name -> result to checkpoint without running the step, or {"ErrorType", '
-          '"ErrorMessage"} to make it fail; avoids real side effects'),
+    Field(description='step name -> result to checkpoint instead of running it ({"ErrorType",...} fails)'),
 ]
 
 
@@ -121,11 +120,9 @@ async def run_durable_function_locally(
     stub_steps: Stubs = None,
     execution_name: Annotated[str | None, Field(description="durable execution name (idempotency)")] = None,
 ) -> DryRunResult:
-    """Dry-run a real Python, TypeScript or JavaScript durable handler on the embedded engine, which
-    behaves like the Lambda service (same operations and history; waits, retries and timeouts skipped in
-    virtual time). WARNING: the handler's step code runs for real on this machine and may call real
-    services; pass stub_steps to replace named steps. Stops when the execution ends or waits on a callback.
-    Needs --allow-write (it runs code and writes the local store)."""
+    """Dry-run a real Python/TS/JS durable handler on the embedded engine (Lambda's operations and
+    history; waits and retries skipped in virtual time) until it ends or waits on a callback. WARNING: step
+    code runs for real on this machine; stub_steps replaces named steps. Needs --allow-write."""
     state = state_of(ctx)
     state.policy.require_write("run_durable_function_locally", "run your handler's code on this machine")
     payload = None if input is None else json.dumps(input)

@@ -106,10 +106,9 @@ def scaffold_durable_function(
         str | None, Field(description="token from a previous preview, to confirm the write")
     ] = None,
 ) -> ScaffoldResult:
-    """Generate a complete durable function project: handler, tests on the official testing runner,
-    package manifest and configs, IaC with DurableConfig, version, alias, managed policy and log group,
-    and a README. Without --allow-write it only returns a preview with the file contents. With it, the
-    user confirms first; the write is atomic and never touches a non-empty directory unless overwrite."""
+    """Generate a durable function project: handler, tests on the official runner, configs, IaC (DurableConfig,
+    version, alias, managed policy, log group) and README. Read-only servers return a preview; otherwise
+    the user confirms, and the write is atomic (a non-empty directory needs overwrite)."""
     state = state_of(ctx)
     verdict = decide(approval)
     preview = _render(name, language, iac, pattern)
