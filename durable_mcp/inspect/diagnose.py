@@ -221,11 +221,19 @@ def _running(folded: FoldedHistory, ex: ExecutionView, now: datetime) -> Diagnos
     if ex.timeout_at is not None:
         findings.append(f"Execution times out at {_clock(ex.timeout_at)}.")
     if not pending:
+        summary = "Execution is running; no operation is waiting (an invocation is probably in progress)."
+        resumed_by = _completed_since_last_invocation(folded)
+        if resumed_by is not None:
+            summary = (
+                f"Execution is running: {resumed_by.type.lower().replace('_', ' ')} '{resumed_by.label}' ended "
+                f"{resumed_by.status} at {_clock(resumed_by.ended_at)} and the handler is being re-invoked to "
+                "continue from there."
+            )
         return Diagnosis(
             execution_arn=None,
             status=ex.status,
             cause=Cause.IN_PROGRESS,
-            summary="Execution is running; no operation is waiting (an invocation is probably in progress).",
+            summary=summary,
             findings=findings,
             next_steps=["Check again shortly, or read the logs (logs tool)."],
         )
@@ -279,6 +287,13 @@ def _running(folded: FoldedHistory, ex: ExecutionView, now: datetime) -> Diagnos
         findings=findings,
         next_steps=steps,
     )
+
+
+def _completed_since_last_invocation(folded: FoldedHistory) -> OperationView | None:
+    """The latest operation that completed outside the handler (timer, callback, child) since its last run."""
+    last_run = max((inv.ended_at for inv in folded.invocations if inv.ended_at), default=None)
+    ended = [op for op in folded.operations if op.ended_at and (last_run is None or op.ended_at > last_run)]
+    return max(ended, key=lambda op: op.last_event_id or 0) if ended else None
 
 
 def _pending(ops: list[OperationView], now: datetime) -> list[PendingItem]:

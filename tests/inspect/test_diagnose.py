@@ -149,3 +149,17 @@ def test_a_10000_event_history_is_diagnosed_in_well_under_a_second():
     d = diagnose(events, execution)
     assert time.perf_counter() - start < 1.0
     assert d.cause is Cause.SUCCEEDED
+
+
+def test_a_callback_that_timed_out_while_the_handler_was_not_running_is_named():
+    history = h.stuck_on_callback().tick(60)
+    history.add(
+        "CallbackTimedOut",
+        Id="cb1",
+        Name="approval",
+        SubType="Callback",
+        Details={"Error": {"Payload": {"ErrorType": "Callback.Heartbeat"}}},
+    )
+    d = run(history)
+    assert d.cause is Cause.IN_PROGRESS
+    assert "callback 'approval' ended TIMED_OUT" in d.summary and "re-invoked" in d.summary
