@@ -48,7 +48,7 @@ def _doc_files() -> dict[str, Path]:
     files = {path.stem: path for path in root.glob("*.md")}
     rules = root / "rules"
     if rules.is_dir():
-        files.update({f"rules/{path.stem}": path for path in rules.glob("DR*.md")})
+        files.update({f"rules/{path.stem}": path for path in rules.glob("*.md")})
     return dict(sorted(files.items(), key=lambda item: ("/" in item[0], item[0])))
 
 
@@ -82,11 +82,16 @@ def list_reference_docs() -> list[ReferenceDoc]:
 
 
 def read_reference(name: str) -> str:
-    """Return the markdown of one document, by name (``step-operations``, ``rules/DR001``) or its URI."""
+    """Return the markdown of one document, by name (``step-operations``, ``rules/DR001``) or its URI.
+
+    A bare rule id (``DR001``, ``dt002``) is accepted for a rule page.
+    """
     key = name.strip().removeprefix(URI_PREFIX).removesuffix(".md")
     if key.lower().startswith("rules/"):
-        key = "rules/" + key[len("rules/") :].upper()
+        key = key[len("rules/") :]
     files = _doc_files()
+    if f"rules/{key.upper()}" in files and key not in files:
+        key = f"rules/{key.upper()}"
     path = files.get(key)
     if path is None:
         valid = ", ".join(files)

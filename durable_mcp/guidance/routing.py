@@ -82,7 +82,7 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
     for doc, keywords in ROUTES.items()
     for keyword in (*keywords, doc.replace("-", " "))
 )
-_RULE_ID = re.compile(r"\bDR-?(\d{3})\b", re.IGNORECASE)
+_RULE_ID = re.compile(r"\b(D[RTU])-?(\d{3})\b", re.IGNORECASE)
 
 
 def _hits(topic: str) -> list[_Hit]:
@@ -219,8 +219,9 @@ def get_durable_guidance(
 ) -> GuidanceResult:
     """Route ``topic`` to reference documents; unknown topics get the index of all documents."""
     docs = {doc.name: doc for doc in list_reference_docs()}
-    # Validator rule ids ("DR007") go straight to the rule's page, ahead of topic documents.
-    rules = {f"rules/DR{n}": [f"DR{n}"] for n in _RULE_ID.findall(topic) if f"rules/DR{n}" in docs}
+    # Validator rule ids ("DR007", "DT001") go straight to the rule's page, ahead of topic documents.
+    rule_ids = [f"{family.upper()}{number}" for family, number in _RULE_ID.findall(topic)]
+    rules = {f"rules/{r}": [r] for r in rule_ids if f"rules/{r}" in docs}
     by_doc = rules | route_topic(topic)
     if not by_doc:
         return GuidanceResult(

@@ -63,3 +63,13 @@ def test_rule_pages_are_read_by_rule_id_when_present() -> None:
 def test_title_and_summary_come_from_the_first_heading_and_paragraph() -> None:
     title, summary = assets.parse_title_and_summary("# Waits\n\nFirst line\nsecond line.\n\n## More\ntext\n")
     assert (title, summary) == ("Waits", "First line second line.")
+
+
+def test_rule_pages_of_every_family_are_listed_and_read_by_bare_id() -> None:
+    rules = sorted((REPO / "reference" / "rules").glob("*.md"))
+    if not rules:
+        pytest.skip("the validator's rule pages are not written yet")
+    listed = {doc.name for doc in assets.list_reference_docs()}
+    assert {f"rules/{path.stem}" for path in rules} <= listed
+    for path in rules:
+        assert assets.read_reference(path.stem.lower()) == path.read_text(encoding="utf-8")

@@ -160,3 +160,12 @@ def test_a_validator_rule_id_leads_to_its_rule_page_when_it_exists() -> None:
     result = get_durable_guidance(f"what does {rule_id.lower()} mean for my step?")
     assert result.matches[0].name == rules[0]
     assert result.matches[0].uri == f"durable://reference/{rules[0]}"
+
+
+def test_several_rule_ids_of_any_family_are_routed() -> None:
+    names = {doc.name for doc in assets.list_reference_docs()}
+    wanted = [n for n in ("rules/DR007", "rules/DT001") if n in names]
+    if len(wanted) < 2:
+        pytest.skip("the validator's rule pages are not written yet")
+    result = get_durable_guidance("validator says dr007 and DT-001, what now?")
+    assert [m.name for m in result.matches[:2]] == wanted
