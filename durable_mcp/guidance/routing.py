@@ -227,7 +227,8 @@ def get_durable_guidance(
         return GuidanceResult(
             topic=topic,
             matches=[],
-            index=list(docs.values()),
+            # Rule pages are many and self-explaining by title; their summaries would double the output.
+            index=[d.model_copy(update={"summary": ""}) if "/" in d.name else d for d in docs.values()],
             note="No document matched this topic; pick one from the index and read it as a resource, "
             "or ask again with words such as replay, steps, waits, callbacks, parallel, errors, testing, "
             "deploy or troubleshooting.",
