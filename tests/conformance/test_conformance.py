@@ -64,3 +64,13 @@ def test_requirement(path: Path) -> None:
     handler, functions = _load_handler(path.parent.name, path.stem)
     outcome = run_requirement(yaml.safe_load(path.read_text()), handler, functions)
     assert not outcome.problems, outcome.report()
+
+
+def test_every_handler_module_belongs_to_a_requirement() -> None:
+    handlers_dir = Path(__file__).parent / "handlers"
+    requirement_ids = {f"{p.parent.name}/{p.stem}" for p in REQUIREMENTS_DIR.glob("*/*.yaml")}
+    handler_ids = {
+        f"{p.parent.name}/{p.stem.removeprefix('h_').replace('_', '-')}" for p in handlers_dir.glob("*/h_*.py")
+    }
+    assert handler_ids - requirement_ids == set()
+    assert set(KNOWN_GAPS) <= {rid.split("/")[1] for rid in requirement_ids}
