@@ -177,12 +177,13 @@ def check_tool(spec: ToolSpec, timeout: float = DEFAULT_TIMEOUT) -> Prerequisite
 def check_credentials(
     profile: str | None = None,
     region: str | None = None,
-    endpoint_url: str | None = None,
+    sts_endpoint_url: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> PrerequisiteCheck:
     """Resolve credentials with the standard chain and ask STS which account they belong to.
 
-    ``AWS_ENDPOINT_URL_STS`` / ``AWS_ENDPOINT_URL`` are honoured by botocore itself.
+    Without ``sts_endpoint_url``, ``AWS_ENDPOINT_URL_STS`` / ``AWS_ENDPOINT_URL`` are honoured by
+    botocore itself.
     """
     import boto3
     import botocore.exceptions
@@ -206,7 +207,7 @@ def check_credentials(
     config = Config(connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 1})
     region_used = session.region_name or "us-east-1"
     try:
-        sts = session.client("sts", region_name=region_used, endpoint_url=endpoint_url, config=config)
+        sts = session.client("sts", region_name=region_used, endpoint_url=sts_endpoint_url, config=config)
         identity = sts.get_caller_identity()
     except botocore.exceptions.ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "ClientError")
@@ -257,11 +258,16 @@ def check_durable_prerequisites(
     endpoint_url: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> PrerequisiteReport:
-    """Run every probe concurrently and summarise what the machine is ready for."""
+    """Run every probe concurrently and summarise what the machine is ready for.
+
+    ``endpoint_url`` is the Lambda endpoint override (``--endpoint-url``, e.g. a local durable-mcp
+    endpoint). It is only reported: STS is asked through the standard chain, because a Lambda
+    endpoint does not serve STS.
+    """
     started = time.monotonic()
     probes: list[Callable[[], PrerequisiteCheck]] = [
         *(lambda spec=spec: check_tool(spec, timeout) for spec in TOOLS),
-        lambda: check_credentials(profile, region, endpoint_url, timeout),
+        lambda: check_credentials(profile, region, timeout=timeout),
     ]
     with ThreadPoolExecutor(max_workers=len(probes)) as pool:
         results = list(pool.map(lambda probe: probe(), probes))
@@ -273,6 +279,7 @@ def check_durable_prerequisites(
         f"Languages ready: {', '.join(languages) or 'none'}. IaC ready: {', '.join(iac) or 'none'}. "
         f"AWS account: {by_name['aws-credentials'].found or 'not reachable'}. "
         + (f"To fix: {', '.join(problems)}." if problems else "Everything needed is installed.")
+        + (f" Lambda calls go to {endpoint_url}." if endpoint_url else "")
     )
     return PrerequisiteReport(
         checks=results,

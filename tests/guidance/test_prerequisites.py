@@ -177,7 +177,7 @@ def test_credentials_resolve_to_the_account_through_an_endpoint_from_the_environ
 
 
 def test_credentials_use_an_explicit_endpoint_and_warn_without_region(moto_sts: str) -> None:
-    check = pre.check_credentials(endpoint_url=moto_sts, timeout=5)
+    check = pre.check_credentials(sts_endpoint_url=moto_sts, timeout=5)
     assert check.verdict == "ok"
     assert check.fix and "region" in check.fix
 
@@ -189,7 +189,18 @@ def test_unreachable_sts_is_unknown_and_quick(no_credentials: None, monkeypatch:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     started = time.monotonic()
-    check = pre.check_credentials(region="us-east-1", endpoint_url=f"http://127.0.0.1:{port}", timeout=1)
+    check = pre.check_credentials(region="us-east-1", sts_endpoint_url=f"http://127.0.0.1:{port}", timeout=1)
     assert time.monotonic() - started < 5
     assert check.verdict == "unknown"
     assert "STS did not answer" in check.detail
+
+
+def test_a_lambda_endpoint_override_is_reported_but_not_used_for_sts(
+    bin_dir: Path, moto_sts: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_sts)
+    report = pre.check_durable_prerequisites(region="us-east-1", endpoint_url="http://127.0.0.1:9", timeout=3)
+    creds = next(c for c in report.checks if c.name == "aws-credentials")
+    assert (creds.verdict, creds.found) == ("ok", "123456789012")
+    assert report.aws_reachable
+    assert "Lambda calls go to http://127.0.0.1:9" in report.summary
