@@ -769,6 +769,8 @@ class DurableService:
                     return
                 upcoming = self._timers.next_due(arns, skip_kinds=frozenset({TimerKind.EXECUTION_TIMEOUT}))
                 if upcoming is None:
+                    if budget_end is not None:
+                        self._advance(budget_end)  # the time passes even when nothing is scheduled
                     return
                 if stop_on_open_callback and self._has_open_callback(arns):
                     return

@@ -1,0 +1,78 @@
+"""``durable-mcp run`` and ``durable-mcp callback``, run as a user would (a real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HANDLERS = Path(__file__).parent / "handlers" / "flows.py"
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "durable_mcp", *args]
+    return subprocess.run(command, check=False, capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_run_prints_one_json_document_and_exits_0_on_success() -> None:
+    done = cli("run", f"{HANDLERS}:steps", "--input", "3", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert set(document) == {"execution_arn", "status", "result", "error", "events"}
+    assert (document["status"], document["result"], document["error"]) == ("SUCCEEDED", 6, None)
+    assert document["events"][0]["EventType"] == "ExecutionStarted"
+    assert document["events"][0]["EventTimestamp"].endswith("Z")
+
+
+def test_run_timeline_reports_a_failing_handler_and_exits_1() -> None:
+    done = cli("run", f"{HANDLERS}:boom")
+    assert done.returncode == 1
+    assert "Status:    FAILED" in done.stdout
+    assert "Error:     ValueError: boom" in done.stdout
+    assert "StepSucceeded" in done.stdout
+
+
+def test_run_reports_a_hang_as_lambda_would() -> None:
+    done = cli("run", f"{HANDLERS}:hang", "--input", "5", "--invocation-timeout", "0.3", "--format", "json")
+    assert done.returncode == 1
+    document = json.loads(done.stdout)
+    assert document["error"] == {"ErrorType": "Sandbox.Timedout", "ErrorMessage": "Task timed out after 0.30 seconds"}
+
+
+def test_usage_errors_exit_2_with_a_message() -> None:
+    bad_input = cli("run", f"{HANDLERS}:steps", "--input", "{nope")
+    assert bad_input.returncode == 2 and "--input is not valid JSON" in bad_input.stderr
+    missing = cli("run", "does/not/exist.py:handler")
+    assert missing.returncode == 2 and "not found" in missing.stderr
+    bad_stub = cli("run", f"{HANDLERS}:charge", "--stub", "charge")
+    assert bad_stub.returncode == 2 and "NAME=VALUE" in bad_stub.stderr
+
+
+def test_stubs_and_automatic_callback_answers() -> None:
+    done = cli(
+        "run", f"{HANDLERS}:charge", "--stub", 'charge="r-9"', "--format", "json",
+    )
+    assert json.loads(done.stdout)["result"] == {"receipt": "r-9", "after": "after"}
+    answered = cli("run", f"{HANDLERS}:approval", "--input", "{}", "--on-callback", "approve=fail:nope")
+    assert answered.returncode == 1 and "nope" in answered.stdout
+
+
+def test_a_waiting_run_resumes_from_the_store_with_the_callback_command(tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite3"
+    waiting = cli("run", f"{HANDLERS}:approval", "--input", "{}", "--store", str(store), "--format", "json")
+    assert waiting.returncode == 0
+    document = json.loads(waiting.stdout)
+    assert document["status"] == "RUNNING"
+    (started,) = [e for e in document["events"] if e["EventType"] == "CallbackStarted"]
+    callback_id = started["CallbackStartedDetails"]["CallbackId"]
+
+    done = cli(
+        "callback", "succeed", callback_id, "--result", '{"ok": true}', "--store", str(store), "--format", "json",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    finished = json.loads(done.stdout)
+    assert (finished["status"], finished["result"]) == ("SUCCEEDED", '{"ok": true}')
+    again = cli("callback", "succeed", callback_id, "--store", str(store))
+    assert again.returncode == 2 and "no longer open" in again.stderr
