@@ -156,20 +156,22 @@ def _shallow(schema: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _without_descriptions(schema: Any) -> Any:
-    """Keep only what validates an output: descriptions, defaults and formats go."""
+def _without_descriptions(schema: Any, *, root: bool = True) -> Any:
+    """Keep what validates an output: descriptions, defaults, formats and nested ``required`` lists go."""
     if isinstance(schema, list):
-        return [_without_descriptions(item) for item in schema]
+        return [_without_descriptions(item, root=False) for item in schema]
     if not isinstance(schema, dict):
         return schema
     out: dict[str, Any] = {}
     for key, value in schema.items():
         if key in ("description", "default", "format") and not isinstance(value, dict):
             continue
+        if key == "required" and not root:
+            continue
         if key in ("properties", "$defs") and isinstance(value, dict):
-            out[key] = {name: _without_descriptions(sub) for name, sub in value.items()}
+            out[key] = {name: _without_descriptions(sub, root=False) for name, sub in value.items()}
         else:
-            out[key] = _without_descriptions(value)
+            out[key] = _without_descriptions(value, root=False)
     return out
 
 

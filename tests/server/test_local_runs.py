@@ -74,3 +74,14 @@ async def test_stubbed_step_does_not_run(tmp_path: Path) -> None:
     out = run.structured_content
     assert out["status"] == "SUCCEEDED", out
     assert "paid" in out["result"]
+
+
+@pytest.mark.anyio
+async def test_determinism_check_finds_the_clock_read_on_a_read_only_server(tmp_path: Path) -> None:
+    async with server(tmp_path) as c:
+        result = await c.call_tool("check_replay_determinism",
+                                   {"handler": f"{HANDLERS / 'clock_bug.py'}:handler", "interruptions": False})
+    report = result.structured_content
+    assert report["deterministic"] is False, report
+    assert report["divergences"]
+    assert "clock_bug.py" in str(report["divergences"][0])

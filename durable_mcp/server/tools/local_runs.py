@@ -15,6 +15,7 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from pydantic import BaseModel, Field
 
+from durable_mcp.determinism.models import DeterminismReport
 from durable_mcp.server.policy import Access
 from durable_mcp.server.registry import add_tool
 from durable_mcp.server.state import AppState, state_of
@@ -166,3 +167,21 @@ async def run_durable_function_locally(
 def register(mcp: MCPServer[Any]) -> None:
     add_tool(mcp, run_durable_function_locally, name="run_durable_function_locally",
              title="Dry-run a durable handler locally", access=Access.RUN, open_world=True, idempotent=False)
+    add_tool(mcp, check_replay_determinism, name="check_replay_determinism", title="Check replay determinism",
+             access=Access.READ, open_world=True, idempotent=True)
+
+
+def check_replay_determinism(
+    handler: HandlerRef,
+    input: Annotated[Any, Field(description="the event, any JSON value")] = None,
+    stub_steps: Stubs = None,
+    interruptions: Annotated[bool, Field(description="also crash the run after each checkpoint")] = True,
+) -> DeterminismReport:
+    """Find replay bugs by running: replays every invocation with the clock, random numbers and UUIDs
+    perturbed and reports the first divergence (position, expected vs actual operation, source line), then
+    interrupts after each checkpoint and reports steps that re-ran or changed. Step code runs for real on
+    this machine (use stub_steps); nothing is deployed and the server's store is untouched."""
+    from durable_mcp.determinism import check_determinism
+
+    payload = None if input is None else json.dumps(input)
+    return check_determinism(handler, payload, stub_steps=stub_steps, interruptions=interruptions)
