@@ -40,6 +40,11 @@ def register(sub: Any) -> None:
         help="register a handler as function NAME (version 1, alias live); repeatable; .py, .ts, .js, .mjs, .cjs",
     )
     parser.add_argument("--real-time", action="store_true", help="run waits and timeouts on the wall clock")
+    parser.add_argument(
+        "--isolated",
+        action="store_true",
+        help="run Python handlers in worker processes (a crash or hang is killed, the endpoint survives)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -71,7 +76,9 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         for name, ref in specs:
-            invoker = select_invoker(ref, service=engine.service, endpoint_url=server.url, function_name=name)
+            invoker = select_invoker(
+                ref, service=engine.service, endpoint_url=server.url, function_name=name, isolated=args.isolated
+            )
             if hasattr(invoker, "close"):
                 closers.append(invoker)
             engine.register_function(name, invoker)

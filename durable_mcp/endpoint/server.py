@@ -8,6 +8,7 @@ socket: with Nagle on, each response waits ~40 ms for the client's delayed ACK.
 from __future__ import annotations
 
 import ipaddress
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -140,6 +141,8 @@ class _LambdaHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], service: object) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
         self.service = service
         self._request_count = 0

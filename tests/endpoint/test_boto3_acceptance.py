@@ -24,9 +24,7 @@ from durable_mcp.engine.service import DurableService
 HANDLER = Path(__file__).parent / "handlers" / "orders.py"
 
 
-@pytest.fixture
-def lambda_client() -> Iterator[Any]:
-    service = DurableService()
+def serving(service: DurableService) -> Iterator[Any]:
     invoker = PythonInvoker(f"{HANDLER}:handler", service, function_name="orders")
     service.register_function("orders", invoker, version="1", aliases=("live",))
     with serve(service) as server, BackgroundDriver(service):
@@ -39,6 +37,16 @@ def lambda_client() -> Iterator[Any]:
             config=Config(retries={"total_max_attempts": 1}),
         )
     service.close()
+
+
+@pytest.fixture
+def lambda_client() -> Iterator[Any]:
+    yield from serving(DurableService())
+
+
+@pytest.fixture
+def real_time_client() -> Iterator[Any]:
+    yield from serving(DurableService(real_time=True))
 
 
 def eventually(check: Callable[[], Any], timeout_s: float = 20.0) -> Any:
@@ -167,3 +175,15 @@ def test_each_bad_request_raises_its_named_error(lambda_client: Any) -> None:
     lambda_client.stop_durable_execution(DurableExecutionArn=arn)
     deleted = lambda_client.delete_durable_execution(DurableExecutionArn=arn)
     assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 202
+
+
+def test_a_timed_out_callback_raises_callback_timeout(real_time_client: Any) -> None:
+    arn = real_time_client.invoke(
+        FunctionName="orders:live",
+        InvocationType="Event",
+        Payload=json.dumps({"amount": 1, "approval": True, "approval_timeout": 1}),
+    )["DurableExecutionArn"]
+    callback_id = eventually(lambda: open_callback_id(real_time_client, arn))
+    eventually(lambda: real_time_client.get_durable_execution(DurableExecutionArn=arn)["Status"] == "FAILED")
+    with pytest.raises(real_time_client.exceptions.CallbackTimeoutException):
+        real_time_client.send_durable_execution_callback_heartbeat(CallbackId=callback_id)

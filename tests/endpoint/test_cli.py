@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,27 +13,23 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.endpoint.test_boto3_acceptance import eventually, open_callback_id
+from tests.runtimes.conftest import ESBUILD_TOOLCHAIN, HANDLERS
+from tests.support.node_toolchain import link_node_modules
+
 HANDLER = Path(__file__).parent / "handlers" / "orders.py"
+TS_HANDLER = HANDLERS / "workflow.ts"
+
+
+def start_endpoint(tmp_path: Path, *options: str) -> subprocess.Popen[str]:
+    store = str(tmp_path / "executions.sqlite3")
+    command = [sys.executable, "-m", "durable_mcp", "--store", store, "endpoint", "--port", "0", *options]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
 
 
 @pytest.fixture
 def endpoint_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "durable_mcp",
-            "--store",
-            str(tmp_path / "executions.sqlite3"),
-            "endpoint",
-            "--port",
-            "0",
-            "--function",
-            f"orders={HANDLER}:handler",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    process = start_endpoint(tmp_path, "--isolated", "--function", f"orders={HANDLER}:handler")
     assert process.stdout is not None
     first = process.stdout.readline()
     assert first.startswith("durable-mcp endpoint listening on "), first
@@ -69,3 +66,28 @@ def test_endpoint_command_refuses_a_public_bind_without_allow_remote() -> None:
     )
     assert done.returncode == 2
     assert "--allow-remote" in done.stderr
+
+
+@pytest.mark.node
+def test_endpoint_command_serves_a_typescript_handler_to_boto3(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(TS_HANDLER, project / "workflow.ts")
+    link_node_modules(project, ESBUILD_TOOLCHAIN)
+    process = start_endpoint(tmp_path, "--function", f"workflow={project / 'workflow.ts'}:handler")
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().rsplit(" ", 1)[1].strip()
+        lambda_client = client(url)
+        arn = lambda_client.invoke(
+            FunctionName="workflow:live", InvocationType="Event", Payload=json.dumps({"amount": 21})
+        )["DurableExecutionArn"]
+        callback_id = eventually(lambda: open_callback_id(lambda_client, arn))
+        lambda_client.send_durable_execution_callback_success(CallbackId=callback_id, Result=b"approved")
+        done = eventually(
+            lambda: (e := lambda_client.get_durable_execution(DurableExecutionArn=arn))["Status"] == "SUCCEEDED" and e
+        )
+        assert json.loads(done["Result"]) == {"total": 42, "answer": "approved"}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
