@@ -7,12 +7,18 @@ GetDurableExecution / history dicts, callback answers and the captured logs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
+from durable_mcp.engine.errors import ServiceError
 from durable_mcp.engine.local import LocalEngine
 
 TERMINAL_STATUSES = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED"})
+
+
+class CallbackRejected(Exception):
+    """The service refused a callback answer (e.g. the callback had already timed out)."""
 
 
 class RunningExecution(Protocol):
@@ -29,7 +35,8 @@ class RunningExecution(Protocol):
 
     def history(self) -> list[dict[str, Any]]: ...
 
-    def callback_success(self, callback_id: str, result: bytes) -> None: ...
+    def callback_success(self, callback_id: str, result: bytes) -> None:
+        """Complete a callback; the callback_* methods raise CallbackRejected when the service refuses."""
 
     def callback_failure(self, callback_id: str, error: dict[str, Any]) -> None: ...
 
@@ -81,16 +88,27 @@ class _LocalEngineExecution:
                 return events
 
     def callback_success(self, callback_id: str, result: bytes) -> None:
-        self._engine.service.send_durable_execution_callback_success(CallbackId=callback_id, Result=result)
+        with _rejections():
+            self._engine.service.send_durable_execution_callback_success(CallbackId=callback_id, Result=result)
 
     def callback_failure(self, callback_id: str, error: dict[str, Any]) -> None:
-        self._engine.service.send_durable_execution_callback_failure(CallbackId=callback_id, Error=error)
+        with _rejections():
+            self._engine.service.send_durable_execution_callback_failure(CallbackId=callback_id, Error=error)
 
     def callback_heartbeat(self, callback_id: str) -> None:
-        self._engine.service.send_durable_execution_callback_heartbeat(CallbackId=callback_id)
+        with _rejections():
+            self._engine.service.send_durable_execution_callback_heartbeat(CallbackId=callback_id)
 
     def logs(self) -> list[str]:
         return self._engine.logs(self.arn)
 
     def close(self) -> None:
         self._engine.close()
+
+
+@contextmanager
+def _rejections() -> Iterator[None]:
+    try:
+        yield
+    except ServiceError as error:
+        raise CallbackRejected(f"{error.code}: {error.message}") from error

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tests.conformance.driver import TERMINAL_STATUSES, RunningExecution, start_execution
+from tests.conformance.driver import TERMINAL_STATUSES, CallbackRejected, RunningExecution, start_execution
 from tests.conformance.matcher import Matcher, generate_variables, match_logs, parse_log_records, substitute
 
 # Upper bound on settle rounds: each round answers callbacks or lets one batch of timers fire.
@@ -24,9 +24,13 @@ class Outcome:
     problems: list[str]
     events: list[dict[str, Any]]
     status: str
+    # Callback answers the service refused; like the official runner we go on, but say so.
+    rejected_answers: list[str]
 
     def report(self) -> str:
-        lines = ["conformance mismatch:", *(f"  - {p}" for p in self.problems), "actual history:"]
+        lines = ["conformance mismatch:", *(f"  - {p}" for p in self.problems)]
+        lines.extend(f"  (callback answer refused: {note})" for note in self.rejected_answers)
+        lines.append("actual history:")
         lines.extend(
             f"  {e.get('EventId')}: {e.get('EventType')} {e.get('SubType', '')} {e.get('Name', '')} "
             f"{ {k: v for k, v in e.items() if k.endswith('Details')} }"
@@ -45,7 +49,7 @@ def run_requirement(
     spec = substitute(dict(requirement), bindings)
     execution = start_execution(handler, json.dumps(spec.get("Input")), dict(functions or {}))
     try:
-        _drive(execution, spec.get("CallbackActions") or [])
+        rejected = _drive(execution, spec.get("CallbackActions") or [])
         described = execution.describe()
         events = execution.history()
         logs = execution.logs()
@@ -66,7 +70,7 @@ def run_requirement(
     matcher.match_history(spec["ExpectedExecutionHistory"], events)
     problems.extend(matcher.errors)
     problems.extend(match_logs(spec.get("ExpectedLogs") or [], parse_log_records(logs), matcher.bindings))
-    return Outcome(problems, events, described["Status"])
+    return Outcome(problems, events, described["Status"], rejected)
 
 
 @dataclass
@@ -142,22 +146,29 @@ def _answer(execution: RunningExecution, item: _Scheduled) -> None:
         execution.callback_heartbeat(item.callback_id)
 
 
-def _drive(execution: RunningExecution, actions: list[dict[str, Any]]) -> None:
-    """Run to the end, answering callbacks on time; stop if nothing is left that could move it."""
+def _drive(execution: RunningExecution, actions: list[dict[str, Any]]) -> list[str]:
+    """Run to the end, answering callbacks on time; stop if nothing is left that could move it.
+
+    Returns the answers the service refused."""
     responder = _CallbackResponder(actions)
+    rejected: list[str] = []
     for _ in range(_MAX_ROUNDS):
         execution.settle(0)
         responder.observe(execution.history())
         if execution.describe()["Status"] in TERMINAL_STATUSES:
-            return
+            return rejected
         if responder.queue:
             target = responder.queue[0].due
             execution.settle(max(0.0, target - execution.now()))
             if responder.observe(execution.history()):
                 continue  # a callback started on the way: its answer may come first
             for item in responder.pop_due(target):
-                _answer(execution, item)
+                try:
+                    _answer(execution, item)
+                except CallbackRejected as error:
+                    rejected.append(f"{item.action['Operation']} for {item.callback_id}: {error}")
         else:
             execution.settle(None)
             if not responder.observe(execution.history()):
-                return
+                return rejected
+    return rejected

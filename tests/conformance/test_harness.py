@@ -112,3 +112,11 @@ def test_a_heartbeat_keeps_the_callback_alive_for_the_next_action() -> None:
     outcome = run_requirement(_callback_requirement(actions, status="FAILED"), _approval(heartbeat_seconds=5))
     assert outcome.problems == [], outcome.report()
     assert "CallbackFailed" in [event["EventType"] for event in outcome.events]
+
+
+def test_an_answer_after_the_callback_timed_out_is_refused_and_noted() -> None:
+    actions = [{"CallbackName": "approval", "Operation": "success", "Payload": "late", "Delay": 10}]
+    outcome = run_requirement(_callback_requirement(actions, status="FAILED"), _approval(timeout_seconds=2))
+    assert outcome.problems == [], outcome.report()
+    assert len(outcome.rejected_answers) == 1
+    assert outcome.rejected_answers[0].startswith("success for ")
