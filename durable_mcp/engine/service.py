@@ -72,6 +72,8 @@ INVOCATION_RETRY_BACKOFF_S = 5
 # An invocation answering PENDING with nothing that could ever wake it is retried this often.
 MAX_INVALID_PENDING = 3
 _CLIENT_TOKENS_KEPT = 64
+# The invocation event carries at most this much state (Lambda's request payload is 6 MB).
+INVOCATION_STATE_BUDGET_BYTES = 5 * 1024 * 1024
 
 CallbackAnswer = tuple[str, Any]
 """("succeed", bytes) | ("fail", ErrorObject dict) | ("heartbeat", None)."""
@@ -540,13 +542,11 @@ class DurableService:
         rec.token_live = True
         rec.invocation_start = self.clock.now()
         rec.request_id = str(uuid.uuid4())
+        operations, next_marker = _first_page(rec)
         event: Json = {
             "DurableExecutionArn": rec.arn,
             "CheckpointToken": token,
-            "InitialExecutionState": {
-                "Operations": [operation_to_json(op) for op in rec.ops.values()],
-                "NextMarker": "",
-            },
+            "InitialExecutionState": {"Operations": operations, "NextMarker": next_marker},
             "UpdatedOperationIds": list(rec.updated_ids),
         }
         rec.updated_ids = []
@@ -1210,6 +1210,33 @@ class DurableService:
     def close(self) -> None:
         with self._lock:
             self.store.close()
+
+
+def _first_page(rec: ExecutionRecord) -> tuple[list[Json], str]:
+    """Operations for the invocation event, bounded like the service's payload; the handler's SDK
+    fetches the rest with GetDurableExecutionState from the returned marker ("" when complete)."""
+    page: list[Json] = []
+    budget = INVOCATION_STATE_BUDGET_BYTES
+    for op in rec.ops.values():
+        if len(page) >= MAX_PAGE_ITEMS:
+            break
+        budget -= _approximate_size(op)
+        if budget < 0 and page:
+            break
+        page.append(operation_to_json(op))
+    return page, (str(len(page)) if len(page) < len(rec.ops) else "")
+
+
+def _approximate_size(op: Json) -> int:
+    size = 256  # ids, type, status, timestamps
+    for details in op.values():
+        if isinstance(details, dict):
+            for value in details.values():
+                if isinstance(value, str):
+                    size += len(value)
+                elif isinstance(value, dict):
+                    size += sum(len(v) for v in value.values() if isinstance(v, str))
+    return size
 
 
 def _page(marker: str | None, max_items: int | None, default: int) -> tuple[int, int]:

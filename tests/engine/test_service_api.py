@@ -269,3 +269,28 @@ def test_pending_with_nothing_to_wait_for_fails_instead_of_hanging() -> None:
     described = service.get_durable_execution(DurableExecutionArn=arn)
     assert described["Status"] == "FAILED"
     assert "PENDING" in described["Error"]["ErrorMessage"]
+
+
+def test_a_large_state_is_paged_into_the_invocation_and_fetched_by_the_sdk() -> None:
+    from durable_mcp.engine.local import LocalEngine
+    from durable_mcp.engine.python_invoker import PythonInvoker
+    from tests.engine.handlers import flows
+
+    engine = LocalEngine()
+    python = PythonInvoker(flows.steps_then_wait, engine.service)
+    events: list[dict[str, Any]] = []
+
+    class Recording:
+        def invoke(self, event: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
+            events.append(event)
+            return python.invoke(event, timeout_s=timeout_s)
+
+    engine.register_function("paged", Recording())
+    # 1,500 steps then a wait: the replay after the wait needs two pages of state.
+    arn = engine.start(None, "1500", function_name="paged")
+    result = engine.result(arn)
+    assert (result.status, result.result) == ("SUCCEEDED", 1500)
+    replay = events[-1]["InitialExecutionState"]
+    assert len(replay["Operations"]) == 1000 and replay["NextMarker"] == "1000"
+    # Had the SDK not fetched the second page, it would have re-run steps 1000+.
+    assert [e["EventType"] for e in result.events].count("StepStarted") == 1500

@@ -198,3 +198,11 @@ def nested_parallel(event: Any, context: DurableContext) -> list[Any]:
         return ctx.parallel([leaf(1), leaf(2)], name="inner").get_results()
 
     return context.parallel([inner, leaf(3)], name="outer", config=ParallelConfig(max_concurrency=1)).get_results()
+
+
+@durable_execution
+def steps_then_wait(event: Any, context: DurableContext) -> int:
+    for index in range(int(event)):
+        context.step(lambda _: None, name=f"s{index}")
+    context.wait(Duration.from_seconds(1), name="then")
+    return int(event)
