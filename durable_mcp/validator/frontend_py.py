@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 import symtable
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, ClassVar
 
 from durable_mcp.validator import sources_py as S
 from durable_mcp.validator.ir import (
@@ -99,7 +100,32 @@ class _Scope:
         self.logger_vars: set[str] = set()
 
 
+# Leaves and markers that never hold anything the rules need.
+_INERT = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.Constant, ast.Pass,
+          ast.Break, ast.Continue, ast.alias)
+
+
 class PythonLowering(ast.NodeVisitor):
+    _table: ClassVar[dict[type, Callable[[PythonLowering, Any], None]]] = {}
+
+    def visit(self, node: ast.AST) -> None:
+        # A type-keyed table instead of NodeVisitor's per-node string building and getattr.
+        method = self._table.get(node.__class__)
+        if method is not None:
+            method(self, node)
+            return
+        if not isinstance(node, _INERT):
+            self.generic_visit(node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
     def __init__(self, source: str) -> None:
         self.source = source
         self.lines = source.splitlines()
@@ -683,6 +709,13 @@ class PythonLowering(ast.NodeVisitor):
         line, col = end.end_line, end.end_col - 1  # just before the closing parenthesis
         return Fix(description=f'Name the operation "{hint}"', applicability="suggestion",
                    edits=[Edit(line=line, column=col, end_line=line, end_column=col, text=insert)])
+
+
+PythonLowering._table = {
+    getattr(ast, name[len("visit_"):]): getattr(PythonLowering, name)
+    for name in dir(PythonLowering)
+    if name.startswith("visit_") and hasattr(ast, name[len("visit_"):])
+}
 
 
 def lower_python(source: str, path: str) -> Module:

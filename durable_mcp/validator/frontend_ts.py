@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from functools import cache
 
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from durable_mcp.validator import sources_js as S
 from durable_mcp.validator.ir import (
@@ -40,6 +41,10 @@ SKIP_TYPES = frozenset({"identifier", "shorthand_property_identifier", "string_f
                         "property_identifier", "ambient_declaration", "abstract_class_declaration_type",
                         "predefined_type", "type_identifier", "true", "false", "null", "undefined",
                         "import_statement", "this", "super", "hash_bang_line"})
+HANDLED_TYPES = FUNCTION_TYPES | {"import_statement", "variable_declarator", "call_expression", "new_expression",
+                                  "assignment_expression", "augmented_assignment_expression", "update_expression",
+                                  "if_statement", "subscript_expression", "class_declaration", "catch_clause",
+                                  "for_in_statement"}
 SDK_MODULE = "@aws/durable-execution-sdk-js"
 TESTING_MODULE = "@aws/durable-execution-sdk-js-testing"
 _IDENTIFIER = re.compile(r"(?<![.\w$])[A-Za-z_$][\w$]*")
@@ -47,16 +52,29 @@ _TEST_NAME = re.compile(r"\.(test|spec)\.[cm]?[jt]sx?$")
 
 
 @cache
-def _parser(language: str, tsx: bool) -> Parser:
+def _language(language: str, tsx: bool) -> Language:
     if language == "typescript":
         import tree_sitter_typescript as tst
 
-        grammar = tst.language_tsx() if tsx else tst.language_typescript()
-    else:
-        import tree_sitter_javascript as tsj
+        return Language(tst.language_tsx() if tsx else tst.language_typescript())
+    import tree_sitter_javascript as tsj
 
-        grammar = tsj.language()
-    return Parser(Language(grammar))
+    return Language(tsj.language())
+
+
+@cache
+def _parser(language: str, tsx: bool) -> Parser:
+    return Parser(_language(language, tsx))
+
+
+@cache
+def _interesting(language: str, tsx: bool) -> Query:
+    """Every node kind the lowering handles, found in C so pass-through nodes are never walked in Python."""
+    grammar = _language(language, tsx)
+    kinds = " ".join(f"({kind})" for kind in sorted(HANDLED_TYPES) if grammar.id_for_node_kind(kind, True))
+    env = ('(member_expression object: (member_expression object: (identifier) @p property: (property_identifier) @e)'
+           ' (#eq? @p "process") (#eq? @e "env")) @n')
+    return Query(grammar, f"[{kinds}] @n\n{env}")
 
 
 def span_of(node: Node) -> Span:
@@ -87,6 +105,9 @@ class ScriptLowering:
         self.is_test = False
         self.in_op_name = False
         self.lazy_names: list[set[str]] = []
+        self.nodes: list[Node] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
         self.dispatch: dict[str, Callable[[Node], None]] = {
             "import_statement": self.on_import,
             "variable_declarator": self.on_declarator,
@@ -97,6 +118,7 @@ class ScriptLowering:
             "update_expression": self.on_update,
             "if_statement": self.on_if,
             "member_expression": self.on_member,
+            "ERROR": self.visit_inside,
             "subscript_expression": self.on_subscript,
             "class_declaration": self.on_class,
             "catch_clause": self.on_catch,
@@ -106,32 +128,48 @@ class ScriptLowering:
             self.dispatch[kind] = self.on_function
 
     # -- helpers ------------------------------------------------------------------------------
-    def text(self, node: Node) -> str:
-        return self.src[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+    @staticmethod
+    def text(node: Node) -> str:
+        raw = node.text
+        return raw.decode("utf-8", errors="replace") if raw is not None else ""
 
     @property
     def func(self) -> Func:
         return self.stack[-1]
 
+    def index(self, root: Node, query: Query) -> None:
+        """Sorted positions of every handled node (outer before inner at the same start)."""
+        found = QueryCursor(query).captures(root).get("n", [])
+        found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        self.nodes = found
+        self.starts = [n.start_byte for n in found]
+        self.ends = [n.end_byte for n in found]
+
     def visit(self, node: Node) -> None:
-        # Iterative for the many pass-through nodes: recursion only happens inside handlers.
-        get = self.dispatch.get
-        todo = [node]
-        while todo:
-            current = todo.pop()
-            kind = current.type
-            handler = get(kind)
-            if handler is not None:
-                handler(current)
-            elif kind not in SKIP_TYPES:
-                children = current.named_children
-                if children:
-                    children.reverse()
-                    todo.extend(children)
+        kind = node.type
+        handler = self.dispatch.get(kind)
+        if handler is not None:
+            handler(node)
+        elif kind not in SKIP_TYPES:
+            self.visit_inside(node)
+
+    def visit_inside(self, node: Node) -> None:
+        """Handle the outermost handled nodes strictly inside ``node``; handlers recurse themselves."""
+        starts, ends, nodes = self.starts, self.ends, self.nodes
+        start, end = node.start_byte, node.end_byte
+        i = bisect_left(starts, start)
+        count = len(starts)
+        while i < count and starts[i] < end:
+            inner_end = ends[i]
+            if inner_end > end or (starts[i] == start and inner_end == end and nodes[i].type == node.type):
+                i += 1  # an enclosing node that starts at the same byte, or the node itself
+                continue
+            inner = nodes[i]
+            self.dispatch[inner.type](inner)
+            i = bisect_left(starts, inner_end, i + 1)
 
     def visit_children(self, node: Node) -> None:
-        for child in node.named_children:
-            self.visit(child)
+        self.visit_inside(node)
 
     def new_func(self, name: str, kind: FuncKind, node: Node) -> Func:
         parent = self.stack[-1].fid if self.stack else None
@@ -822,7 +860,8 @@ class ScriptLowering:
 
 def lower_script(source: str, path: str, language: str) -> Module:
     data = source.encode("utf-8", errors="surrogatepass")
-    tree = _parser(language, path.endswith((".tsx", ".jsx")) and language == "typescript").parse(data)
+    tsx = path.endswith((".tsx", ".jsx")) and language == "typescript"
+    tree = _parser(language, tsx).parse(data)
     root = tree.root_node
     if root.has_error:
         bad = _error_node(root)
@@ -830,6 +869,7 @@ def lower_script(source: str, path: str, language: str) -> Module:
         kind = f"missing {bad.type}" if bad.is_missing else "unexpected syntax"
         raise SyntaxError(kind, (path, line, column, ""))
     lowering = ScriptLowering(data, language)
+    lowering.index(root, _interesting(language, tsx))
     funcs = lowering.lower(root)
     name = path.rsplit("/", 1)[-1]
     is_test = lowering.is_test or bool(_TEST_NAME.search(name))

@@ -86,3 +86,11 @@ def test_fingerprints_survive_moving_the_finding_to_another_line(handler_file: P
     handler_file.write_text("\n\n" + HANDLER, encoding="utf-8")
     assert len(before) == 2
     assert prints() == before
+
+
+def test_every_rule_has_a_reference_page_named_by_its_uri() -> None:
+    pages = Path(__file__).parents[2] / "reference" / "rules"
+    for rule in RULE_ORDER:
+        page = pages / f"{rule}.md"
+        assert page.is_file(), rule
+        assert page.read_text(encoding="utf-8").startswith(f"# {rule} ")
