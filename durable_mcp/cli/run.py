@@ -133,6 +133,9 @@ def timeline(engine: Any, result: Any) -> str:
         lines.append(f"Result:    {json.dumps(result.result)}")
     if result.error:
         lines.append(f"Error:     {result.error.get('ErrorType', 'Error')}: {result.error.get('ErrorMessage', '')}")
+    elif result.status == "TIMED_OUT":
+        timeout = engine.service.record(result.execution_arn).timeout_s
+        lines.append(f"Error:     the execution ran past its ExecutionTimeout of {timeout} seconds")
     if result.status in WAITING:
         for op_name, callback_id in _open_callbacks(engine, result.execution_arn):
             lines.append(f"Waiting:   callback {op_name!r} id {callback_id}")

@@ -21,6 +21,7 @@ from durable_mcp.engine.model import Json, OperationStatus, OperationType
 from durable_mcp.engine.python_invoker import PythonInvoker, absolute_ref
 from durable_mcp.engine.service import (
     DEFAULT_EXECUTION_TIMEOUT_S,
+    DEFAULT_MAX_FAILED_INVOCATIONS,
     CallbackAnswer,
     CallbackHandler,
     DurableService,
@@ -88,6 +89,7 @@ class LocalEngine:
         invocation_timeout_s: float = 900,
         stub_steps: Mapping[str, Any] | None = None,
         *,
+        max_failed_invocations: int = DEFAULT_MAX_FAILED_INVOCATIONS,
         on_callback: Mapping[str, str] | None = None,
         callback_handler: CallbackHandler | None = None,
     ) -> None:
@@ -98,6 +100,7 @@ class LocalEngine:
             real_time=real_time,
             invocation_timeout_s=invocation_timeout_s,
             invoker_factory=self._python_invoker,
+            max_failed_invocations=max_failed_invocations,
         )
         if on_callback:
             self.service.callback_handler = _NamedAnswers(parse_callback_answers(on_callback), self.service).answer

@@ -65,9 +65,10 @@ log = structlog.get_logger()
 
 DEFAULT_EXECUTION_TIMEOUT_S = 86_400
 DEFAULT_INVOCATION_TIMEOUT_S = 900.0
-# Failed invocations (crash, timeout, invalid output) are retried with a backoff in modelled time;
-# after this many consecutive failures the execution fails with the last error.
-MAX_FAILED_INVOCATIONS = 3
+# Failed invocations (crash, timeout, invalid output) are retried after a growing backoff in modelled
+# time; after this many consecutive failures the execution fails with the last error. Lambda allows
+# about nine; locally a hung handler costs real time per attempt, hence a smaller default.
+DEFAULT_MAX_FAILED_INVOCATIONS = 3
 INVOCATION_RETRY_BACKOFF_S = 5
 # An invocation answering PENDING with nothing that could ever wake it is retried this often.
 MAX_INVALID_PENDING = 3
@@ -123,10 +124,12 @@ class DurableService:
         real_time: bool = False,
         invocation_timeout_s: float = DEFAULT_INVOCATION_TIMEOUT_S,
         invoker_factory: Callable[[str], Invoker] | None = None,
+        max_failed_invocations: int = DEFAULT_MAX_FAILED_INVOCATIONS,
     ) -> None:
         self.store: ExecutionStore = store if store is not None else MemoryStore()
         self.clock = Clock(real_time=real_time, offset=self.store.load_clock_offset())
         self.invocation_timeout_s = invocation_timeout_s
+        self.max_failed_invocations = max(1, max_failed_invocations)
         self.callback_handler: CallbackHandler | None = None
         self.on_event: Callable[[str, Json], None] | None = None
         # Builds an invoker from a stored handler reference, so executions of a previous process
@@ -289,11 +292,8 @@ class DurableService:
             if deadline.timestamp() > timer.due:
                 self._timers.arm(deadline.timestamp(), rec.arn, TimerKind.EXECUTION_TIMEOUT)
                 return None
-            error = {
-                "ErrorType": "States.Timeout",
-                "ErrorMessage": f"Execution timed out after {rec.timeout_s} seconds.",
-            }
-            return self._complete(rec, ExecutionStatus.TIMED_OUT, error=error)
+            # The service reports no error details for an execution timeout.
+            return self._complete(rec, ExecutionStatus.TIMED_OUT)
         if timer.kind is TimerKind.REINVOKE:
             self._mark_due(rec)
             return []
@@ -426,9 +426,11 @@ class DurableService:
             ExecutionStatus.TIMED_OUT: "TimedOut",
             ExecutionStatus.STOPPED: "Stopped",
         }[status]
-        details = {"Result": history.payload(result)} if status is ExecutionStatus.SUCCEEDED else {
-            "Error": history.error_payload(error)
-        }
+        details: Json = {}
+        if status is ExecutionStatus.SUCCEEDED:
+            details["Result"] = history.payload(result)
+        elif error is not None:
+            details["Error"] = history.error_payload(error)
         history.record(rec, "Execution" + suffix, now, details, exec_op)
         if rec.parent_arn and rec.parent_operation_id:
             self._finish_chained_invoke(rec, status, now)
@@ -605,10 +607,11 @@ class DurableService:
                 changed = self._complete(rec, ExecutionStatus.FAILED, error=outcome.get("Error"))
         elif failure is not None:
             rec.failed_invocations += 1
-            if rec.failed_invocations >= MAX_FAILED_INVOCATIONS:
+            if rec.failed_invocations >= self.max_failed_invocations:
                 changed = self._complete(rec, ExecutionStatus.FAILED, error=failure)
             else:
-                self._timers.arm(now.timestamp() + INVOCATION_RETRY_BACKOFF_S, rec.arn, TimerKind.REINVOKE)
+                backoff = INVOCATION_RETRY_BACKOFF_S * 2 ** (rec.failed_invocations - 1)
+                self._timers.arm(now.timestamp() + backoff, rec.arn, TimerKind.REINVOKE)
         elif status == "SUCCEEDED":
             rec.failed_invocations = 0
             assert output is not None

@@ -243,8 +243,11 @@ def test_execution_timeout_in_virtual_time() -> None:
     engine = LocalEngine()
     arn = engine.start(flows.waits, "5", execution_timeout_s=3)
     result = engine.result(arn)
-    assert result.status == "TIMED_OUT"
+    assert (result.status, result.error) == ("TIMED_OUT", None)
     assert result.events[-1]["EventType"] == "ExecutionTimedOut"
+    assert result.events[-1]["ExecutionTimedOutDetails"] == {}  # the service gives no error details
+    elapsed = (result.events[-1]["EventTimestamp"] - result.events[0]["EventTimestamp"]).total_seconds()
+    assert 3 <= elapsed < 3.5
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -258,6 +259,9 @@ def test_a_failing_invoker_is_retried_then_fails_the_execution_with_its_error() 
         if e["EventType"] == "InvocationCompleted"
     ]
     assert len(completed) == 3 and all("Error" in e["InvocationCompletedDetails"] for e in completed)
+    starts = [e["InvocationCompletedDetails"]["StartTimestamp"] for e in completed]
+    gaps = [(later - earlier).total_seconds() for earlier, later in pairwise(starts)]
+    assert gaps[0] >= 5 and gaps[1] >= 10  # growing backoff, in virtual time
 
 
 def test_pending_with_nothing_to_wait_for_fails_instead_of_hanging() -> None:
