@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -147,6 +148,13 @@ class _LambdaHTTPServer(ThreadingHTTPServer):
         self.service = service
         self._request_count = 0
         self._count_lock = threading.Lock()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that vanished (a killed handler process) is routine, not a server fault.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            log.debug("endpoint.client_gone", client=str(client_address))
+            return
+        super().handle_error(request, client_address)
 
     def next_request_id(self) -> str:
         with self._count_lock:

@@ -8,7 +8,9 @@ TypeScript is transpiled inside the worker with the project's esbuild, else its 
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any
 
 from durable_mcp.errors import UserError
 from durable_mcp.runtimes.process import ProcessInvoker
-from durable_mcp.runtimes.refs import HandlerRef
+from durable_mcp.runtimes.refs import TYPESCRIPT_EXTENSIONS, HandlerRef
 
 NODE_INSTALL_HINT = (
     "Install Node.js 22 or newer (https://nodejs.org, or `nvm install 22`) and make sure `node` is on PATH."
@@ -34,6 +36,46 @@ def find_node(node: str = "node") -> str:
     return found
 
 
+SDK_PACKAGE = "@aws/durable-execution-sdk-js"
+TRANSPILERS = ("esbuild", "typescript")
+
+
+def _package_dirs(start: Path) -> list[Path]:
+    """Where Node looks for packages required from ``start``: node_modules up the tree, then NODE_PATH."""
+    dirs = [parent / "node_modules" for parent in (start, *start.parents)]
+    dirs += [Path(entry) for entry in os.environ.get("NODE_PATH", "").split(os.pathsep) if entry]
+    return dirs
+
+
+def _installed(package: str, start: Path) -> bool:
+    return any((base / package / "package.json").is_file() for base in _package_dirs(start))
+
+
+def _node_version(node: str) -> tuple[int, int]:
+    done = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30, check=False)
+    major, minor, *_ = (done.stdout.strip().lstrip("v") + ".0.0").split(".")
+    return int(major), int(minor)
+
+
+def preflight(ref: HandlerRef, node: str) -> None:
+    """Fail early, with the fix, when the handler's project cannot run under Node."""
+    project = ref.path.parent
+    if not _installed(SDK_PACKAGE, project):
+        raise UserError(
+            f"{SDK_PACKAGE} is not installed for {ref.path}. Run `npm install {SDK_PACKAGE}` in the handler's project."
+        )
+    if ref.path.suffix not in TYPESCRIPT_EXTENSIONS or any(_installed(name, project) for name in TRANSPILERS):
+        return
+    major, minor = _node_version(node)
+    # Node strips types without a flag from 22.18 and 23.6.
+    if major >= 24 or (major, minor) >= (23, 6) or (major == 22 and minor >= 18):
+        return
+    raise UserError(
+        f"Cannot run {ref.path.name}: no TypeScript transpiler in its project and Node {major}.{minor} "
+        "cannot run .ts files. Install one (npm i -D esbuild, or npm i -D typescript@~6.0.3) or use Node >= 22.18."
+    )
+
+
 class NodeInvoker(ProcessInvoker):
     """Node workers loading ``ref`` once each; see :class:`ProcessInvoker` for the arguments."""
 
@@ -48,6 +90,7 @@ class NodeInvoker(ProcessInvoker):
         node: str = "node",
     ) -> None:
         self._node = find_node(node)
+        preflight(ref, self._node)
         super().__init__(
             ref, endpoint_url=endpoint_url, service=service, perturb_seed=perturb_seed, stub_steps=stub_steps
         )

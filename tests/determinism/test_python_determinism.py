@@ -53,6 +53,7 @@ def test_operation_divergence_names_position_and_both_operations() -> None:
     assert {divergence.expected.name, divergence.actual.name} == {"greet-morning", "greet-evening"}
 
 
+@pytest.mark.slow
 def test_interruptions_show_repeated_step_code_but_the_same_outcome() -> None:
     report = check_determinism(f"{HANDLERS / 'steady.py'}:handler", max_interruptions=3)
     assert report.deterministic

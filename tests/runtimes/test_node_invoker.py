@@ -65,24 +65,16 @@ def test_javascript_module_handler_runs_without_a_transpiler(node_project: Proje
 def test_a_missing_sdk_says_how_to_install_it(tmp_path: Path) -> None:
     handler = tmp_path / "index.js"
     handler.write_text("exports.handler = async () => ({ Status: 'SUCCEEDED' });\n")
-    with (
-        LocalEngine() as engine,
-        NodeInvoker(parse_handler_ref(f"{handler}:handler"), service=engine.service) as node,
-        pytest.raises(UserError, match="npm install @aws/durable-execution-sdk-js"),
-    ):
-        node.invoke({}, timeout_s=30)
+    with pytest.raises(UserError, match="npm install @aws/durable-execution-sdk-js"):
+        NodeInvoker(parse_handler_ref(f"{handler}:handler"), endpoint_url="http://127.0.0.1:9")
 
 
 def test_a_missing_transpiler_names_the_options(node_project: ProjectFactory) -> None:
     from tests.support.node_toolchain import DURABLE_JS
 
     project = node_project("workflow.ts", packages=DURABLE_JS)
-    with (
-        LocalEngine() as engine,
-        NodeInvoker(parse_handler_ref(f"{project}/workflow.ts"), service=engine.service) as node,
-        pytest.raises(UserError, match="npm i -D esbuild"),
-    ):
-        node.invoke({}, timeout_s=30)
+    with pytest.raises(UserError, match="npm i -D esbuild"):
+        NodeInvoker(parse_handler_ref(f"{project}/workflow.ts"), endpoint_url="http://127.0.0.1:9")
 
 
 def test_step_stubs_replace_step_code_under_node(node_project: ProjectFactory) -> None:
@@ -94,3 +86,10 @@ def test_step_stubs_replace_step_code_under_node(node_project: ProjectFactory) -
     ):
         result = dry_run(engine, node)
     assert result.result == {"total": 7, "answer": "approved"}
+
+
+def test_a_missing_node_says_how_to_install_it() -> None:
+    from durable_mcp.runtimes.node import find_node
+
+    with pytest.raises(UserError, match=r"Install Node\.js 22"):
+        find_node("node-that-does-not-exist")
