@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
+from collections.abc import Iterator
 
 from durable_mcp.validator.catalog import RULES
 from durable_mcp.validator.ir import Span, Suppression
@@ -12,20 +15,44 @@ _PYTHON = re.compile(r"#\s*durable:\s*ignore\[([A-Za-z0-9_,\s]+)\]")
 _SCRIPT = re.compile(r"//\s*durable-ignore\s+([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)")
 
 
+def _python_comments(source: str) -> Iterator[tuple[int, int, str]]:
+    """(line, column, text) of real comments, so a marker inside a string literal is not a suppression."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                yield token.start[0], token.start[1], token.string
+    except (tokenize.TokenError, SyntaxError):
+        return
+
+
+def _script_comments(source: str) -> Iterator[tuple[int, int, str]]:
+    for index, line in enumerate(source.splitlines(), start=1):
+        start = line.find("//")
+        while start != -1:
+            before = line[:start]
+            # Outside a string literal when every quote before it is closed.
+            if all(before.count(quote) % 2 == 0 for quote in "'\"`"):
+                yield index, start, line[start:]
+                break
+            start = line.find("//", start + 2)
+
+
 def find_suppressions(source: str, language: str) -> list[Suppression]:
     marker = "durable:" if language == "python" else "durable-ignore"
     if marker not in source:
         return []
     pattern = _PYTHON if language == "python" else _SCRIPT
+    comments = _python_comments(source) if language == "python" else _script_comments(source)
+    lines = source.splitlines()
     found: list[Suppression] = []
-    for index, line in enumerate(source.splitlines(), start=1):
-        match = pattern.search(line)
+    for line_number, column, text in comments:
+        match = pattern.match(text)
         if match is None:
             continue
         rules = tuple(r.strip().upper() for r in match.group(1).split(",") if r.strip())
-        own_line = not line[: match.start()].strip()
+        own_line = not lines[line_number - 1][:column].strip()
         # A comment alone on its line silences the next line, like a pragma above a statement.
-        found.append(Suppression(index, match.start() + 1, rules, index + 1 if own_line else index))
+        found.append(Suppression(line_number, column + 1, rules, line_number + 1 if own_line else line_number))
     return found
 
 

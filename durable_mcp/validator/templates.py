@@ -278,6 +278,27 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
+# Artifact properties that `sam package` would have replaced by S3 locations before translation.
+_PACKAGED = {"CodeUri": "s3://packaged/code.zip", "ContentUri": "s3://packaged/layer.zip",
+             "DefinitionUri": "s3://packaged/api.yaml"}
+
+
+def _as_packaged(template: dict[str, Any]) -> dict[str, Any]:
+    """Local artifact paths stand for what ``sam package`` would upload; the translator only accepts S3 URIs."""
+    sections = [r.get("Properties") for r in (template.get("Resources") or {}).values() if isinstance(r, dict)]
+    globals_ = template.get("Globals")
+    if isinstance(globals_, dict):
+        sections.extend(globals_.values())
+    for properties in sections:
+        if not isinstance(properties, dict):
+            continue
+        for key, placeholder in _PACKAGED.items():
+            value = properties.get(key)
+            if isinstance(value, str) and not value.startswith("s3://"):
+                properties[key] = placeholder
+    return template
+
+
 def lint_errors(source: str, template: dict[str, Any], path: str, language: str) -> list[Finding]:
     """cfn-lint's own errors; SAM is translated first because cfn-lint no longer does it."""
     from cfnlint.api import lint
@@ -291,7 +312,7 @@ def lint_errors(source: str, template: dict[str, Any], path: str, language: str)
 
         os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
         try:
-            translated = transform(_plain(template), {}, _FixedPolicyLoader())
+            translated = transform(_as_packaged(_plain(template)), {}, _FixedPolicyLoader())
         except Exception as exc:  # the translator raises many exception types for invalid SAM
             causes = getattr(exc, "causes", None) or [exc]
             return [_finding("DT005", path, 1, f"SAM translation failed: {getattr(c, 'message', c)}")

@@ -138,3 +138,8 @@ def test_durable_context_annotation_makes_a_replay_region() -> None:
 def test_syntax_error_is_one_dr000_with_its_location() -> None:
     report = validate_source("def broken(:\n    pass\n", "python")
     assert [(f.line, f.rule) for f in report.findings] == [(1, "DR000")]
+
+
+def test_suppression_marker_inside_a_string_is_not_a_suppression() -> None:
+    code = HEADER + 'DOC = "write # durable: ignore[DR001] on the line"\n'
+    assert check(code) == []

@@ -75,3 +75,19 @@ def test_sam_is_translated_before_cfn_lint() -> None:
 def test_unparsable_template_is_dr000() -> None:
     report = validate_source("Resources: [unclosed\n", "cloudformation")
     assert [f.rule for f in report.findings] == ["DR000"]
+
+
+def test_sam_with_a_local_code_uri_translates() -> None:
+    source = textwrap.dedent("""
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: python3.13
+              Handler: app.handler
+              CodeUri: src/
+              AutoPublishAlias: live
+              DurableConfig: { ExecutionTimeout: 900 }
+    """)
+    assert rules(source, "sam") == []
