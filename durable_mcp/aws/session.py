@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from durable_mcp import __version__
 from durable_mcp.aws.arns import LOCAL_ACCOUNT, try_parse_execution_arn
-from durable_mcp.aws.errors import AwsUnavailableError, aws_call
+from durable_mcp.aws.errors import AwsUnavailableError, aws_call, error_code
 
 log = structlog.get_logger()
 
@@ -154,11 +154,23 @@ class AwsClients:
         return cast(LambdaLike, self.client("lambda"))
 
     def lambda_for(self, execution_arn: str | None) -> LambdaLike:
-        """The client that owns ``execution_arn``: the local engine for local ARNs, else Lambda."""
+        """The client that owns ``execution_arn``: the server's engine for the local ARNs it holds, else
+        Lambda (which a local ``durable-mcp endpoint`` may serve, with local ARNs of its own)."""
         arn = try_parse_execution_arn(execution_arn)
         if self.local is not None and arn is not None and arn.account == LOCAL_ACCOUNT:
-            return self.local
+            if self.settings.lambda_endpoint is None or self._local_holds(arn.arn):
+                return self.local
         return self.lambda_client()
+
+    def _local_holds(self, execution_arn: str) -> bool:
+        assert self.local is not None
+        try:
+            self.local.get_durable_execution(DurableExecutionArn=execution_arn, IncludeExecutionData=False)
+        except Exception as exc:
+            if error_code(exc) == "ResourceNotFoundException":
+                return False
+            raise
+        return True
 
     def account_id(self) -> str:
         with aws_call("sts:GetCallerIdentity"):
