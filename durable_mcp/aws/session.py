@@ -157,9 +157,9 @@ class AwsClients:
         """The client that owns ``execution_arn``: the server's engine for the local ARNs it holds, else
         Lambda (which a local ``durable-mcp endpoint`` may serve, with local ARNs of its own)."""
         arn = try_parse_execution_arn(execution_arn)
-        if self.local is not None and arn is not None and arn.account == LOCAL_ACCOUNT:
-            if self.settings.lambda_endpoint is None or self._local_holds(arn.arn):
-                return self.local
+        local = self.local is not None and arn is not None and arn.account == LOCAL_ACCOUNT
+        if local and arn is not None and (self.settings.lambda_endpoint is None or self._local_holds(arn.arn)):
+            return cast(LambdaLike, self.local)
         return self.lambda_client()
 
     def _local_holds(self, execution_arn: str) -> bool:
