@@ -521,7 +521,12 @@ class DurableService:
     def _invoker_for(self, rec: ExecutionRecord) -> Invoker | None:
         fn = self._functions.get(rec.function_name)
         if fn is None and rec.handler_ref and self.invoker_factory is not None:
-            invoker = self.invoker_factory(rec.handler_ref)
+            try:
+                invoker = self.invoker_factory(rec.handler_ref)
+            except Exception as exc:
+                # As in Lambda, a handler that cannot be loaded fails the invocation (and is retried),
+                # not the service; it is not registered, so a fixed file is picked up next time.
+                return _Unloadable({"ErrorType": "Runtime.ImportModuleError", "ErrorMessage": str(exc)})
             fn = self.register_function(rec.function_name, invoker, handler_ref=rec.handler_ref)
         return None if fn is None else fn.invoker
 
@@ -1213,6 +1218,14 @@ class DurableService:
     def close(self) -> None:
         with self._lock:
             self.store.close()
+
+
+class _Unloadable:
+    def __init__(self, error: Json) -> None:
+        self.error = error
+
+    def invoke(self, event: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
+        raise InvocationFailed(self.error)
 
 
 def _first_page(rec: ExecutionRecord) -> tuple[list[Json], str]:

@@ -107,3 +107,25 @@ def test_kill_9_mid_run_then_resume_gives_the_uninterrupted_result_and_history(t
     assert (actual.status, actual.result) == ("SUCCEEDED", expected.result)
     assert comparable(actual.events) == comparable(expected.events)
     resumed.close()
+
+
+def test_a_handler_that_no_longer_imports_fails_the_execution_not_the_engine(tmp_path: Path) -> None:
+    handler = tmp_path / "gone.py"
+    handler.write_text((HANDLERS / "flows.py").read_text())
+    store = tmp_path / "s.sqlite3"
+    first = LocalEngine(store=store)
+    arn = first.start(f"{handler}:approval", json.dumps({}))
+    callback_id = first.callback_id(arn)
+    first.close()
+    handler.write_text("raise ImportError('broken on purpose')\n")
+    assert callback_id is not None
+
+    # A new process, as when a callback arrives long after the run that started the execution.
+    command = [sys.executable, "-m", "durable_mcp", "callback", "succeed", callback_id, "--result", '"late"',
+               "--store", str(store), "--format", "json"]
+    done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert done.returncode == 1, done.stderr
+    document = json.loads(done.stdout)
+    assert document["status"] == "FAILED"
+    assert document["error"]["ErrorType"] == "Runtime.ImportModuleError"
+    assert "broken on purpose" in document["error"]["ErrorMessage"]
