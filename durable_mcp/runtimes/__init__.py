@@ -34,18 +34,27 @@ def select_invoker(
 ) -> Invoker:
     """An invoker for ``path/to/file.ext:export`` (export defaults to ``handler``)."""
     ref = parse_handler_ref(handler_ref)
+    out_of_process: dict[str, Any] = {
+        "endpoint_url": endpoint_url,
+        "service": service,
+        "perturb_seed": perturb_seed,
+        "stub_steps": stub_steps,
+        "log_sink": getattr(service, "append_logs", None),
+    }
     if ref.runtime == "node":
         from durable_mcp.runtimes.node import NodeInvoker
 
-        return NodeInvoker(
-            ref, endpoint_url=endpoint_url, service=service, perturb_seed=perturb_seed, stub_steps=stub_steps
-        )
+        return NodeInvoker(ref, **out_of_process)
     if isolated or perturb_seed is not None:
         from durable_mcp.runtimes.python_subprocess import PythonSubprocessInvoker
 
-        return PythonSubprocessInvoker(
-            ref, endpoint_url=endpoint_url, service=service, perturb_seed=perturb_seed, stub_steps=stub_steps
-        )
+        return PythonSubprocessInvoker(ref, **out_of_process)
     from durable_mcp.engine.python_invoker import PythonInvoker
 
-    return PythonInvoker(str(ref), service, function_name=function_name, stub_steps=stub_steps)
+    return PythonInvoker(
+        str(ref),
+        service,
+        function_name=function_name,
+        stub_steps=stub_steps,
+        log_sink=getattr(service, "append_logs", None),
+    )

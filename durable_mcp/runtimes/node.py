@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from durable_mcp.errors import UserError
-from durable_mcp.runtimes.process import ProcessInvoker
+from durable_mcp.runtimes.process import LogSink, ProcessInvoker
 from durable_mcp.runtimes.refs import TYPESCRIPT_EXTENSIONS, HandlerRef
 
 NODE_INSTALL_HINT = (
@@ -87,12 +87,18 @@ class NodeInvoker(ProcessInvoker):
         service: object | None = None,
         perturb_seed: int | None = None,
         stub_steps: Mapping[str, Any] | None = None,
+        log_sink: LogSink | None = None,
         node: str = "node",
     ) -> None:
         self._node = find_node(node)
         preflight(ref, self._node)
         super().__init__(
-            ref, endpoint_url=endpoint_url, service=service, perturb_seed=perturb_seed, stub_steps=stub_steps
+            ref,
+            endpoint_url=endpoint_url,
+            service=service,
+            perturb_seed=perturb_seed,
+            stub_steps=stub_steps,
+            log_sink=log_sink,
         )
 
     def worker_argv(self) -> Sequence[str]:

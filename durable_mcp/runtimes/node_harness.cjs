@@ -18,7 +18,30 @@ const { pathToFileURL } = require("node:url");
 const asyncHooks = require("node:async_hooks");
 
 const protocolWrite = process.stdout.write.bind(process.stdout);
-process.stdout.write = process.stderr.write.bind(process.stderr);
+const stderrWrite = process.stderr.write.bind(process.stderr);
+
+// Everything the handler prints (console, the SDK's logger) during an invocation becomes the
+// function log, reported line by line; outside invocations it goes to stderr.
+let logBuffer = null;
+function capturedWrite(chunk, encoding, callback) {
+  if (logBuffer === null) return stderrWrite(chunk, encoding, callback);
+  logBuffer += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+  let newline = logBuffer.indexOf("\n");
+  while (newline >= 0) {
+    send({ note: "log", line: logBuffer.slice(0, newline) });
+    logBuffer = logBuffer.slice(newline + 1);
+    newline = logBuffer.indexOf("\n");
+  }
+  if (typeof callback === "function") callback();
+  return true;
+}
+process.stdout.write = capturedWrite;
+process.stderr.write = capturedWrite;
+
+function endCapture() {
+  if (logBuffer) send({ note: "log", line: logBuffer });
+  logBuffer = null;
+}
 
 function send(message) {
   protocolWrite(JSON.stringify(message) + "\n");
@@ -307,10 +330,13 @@ async function main() {
     const request = JSON.parse(line);
     probes.length = 0;
     const deadline = performance.now() + (request.timeout_ms || 900_000);
+    logBuffer = "";
     try {
       const output = await handler(request.event, lambdaContext(request.event, deadline));
+      endCapture();
       send({ id: request.id, output, probes });
     } catch (error) {
+      endCapture();
       send({ id: request.id, crash: errorInfo(error), probes });
     }
   }

@@ -9,8 +9,10 @@ the way the service does. The engine's own process keeps running.
 from __future__ import annotations
 
 import json
+import time
+import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from durable_mcp.engine.invoker import InvocationFailed
@@ -19,13 +21,17 @@ from durable_mcp.runtimes.endpoint_link import EndpointLink
 from durable_mcp.runtimes.refs import HandlerRef
 from durable_mcp.runtimes.worker import HandlerWorker, WorkerError, WorkerPool, WorkerStartError, sandbox_env
 
+LogSink = Callable[[str, list[str]], None]
+"""Receives (execution ARN, the lines of one invocation's function log)."""
+
 
 class ProcessInvoker(ABC):
     """Give either ``endpoint_url`` (an endpoint already serving the engine) or ``service`` (served
     on a private loopback port while the invoker is open). ``perturb_seed`` makes the workers
     perturb clock/random/UUID sources; ``last_probes`` then lists where user code read them.
     ``stub_steps`` maps step names to the value they return instead of running (or to
-    ``{"ErrorType", "ErrorMessage"}`` to fail), as with the in-process invoker.
+    ``{"ErrorType", "ErrorMessage"}`` to fail), as with the in-process invoker. ``log_sink``
+    receives each invocation's function log (``service.append_logs`` keeps it with the execution).
     """
 
     def __init__(
@@ -36,8 +42,10 @@ class ProcessInvoker(ABC):
         service: object | None = None,
         perturb_seed: int | None = None,
         stub_steps: Mapping[str, Any] | None = None,
+        log_sink: LogSink | None = None,
     ) -> None:
         self.ref = ref
+        self.log_sink = log_sink
         self.perturb_seed = perturb_seed
         self.stub_steps = dict(stub_steps or {})
         self._link = EndpointLink(endpoint_url=endpoint_url, service=service)
@@ -70,6 +78,8 @@ class ProcessInvoker(ABC):
         except WorkerStartError as exc:
             raise UserError(load_failure_message(self.ref, exc)) from exc
         self._current = worker
+        request_id = str(uuid.uuid4())
+        started = time.monotonic()
         try:
             answer = worker.call({"event": event, "timeout_ms": int(timeout_s * 1000)}, timeout_s)
         except WorkerError as exc:
@@ -77,6 +87,7 @@ class ProcessInvoker(ABC):
         finally:
             self._current = None
             self.last_step_runs = [note.get("name") for note in worker.notes if note["note"] == "step_run"]
+            self._report_logs(str(event.get("DurableExecutionArn", "")), request_id, started, worker.notes)
             pool.release(worker)
         self.last_probes = list(answer.get("probes", []))
         if "crash" in answer:
@@ -92,6 +103,15 @@ class ProcessInvoker(ABC):
             )
         output: dict[str, Any] = answer["output"]
         return output
+
+    def _report_logs(self, arn: str, request_id: str, started: float, notes: list[dict[str, Any]]) -> None:
+        if self.log_sink is None:
+            return
+        duration_ms = (time.monotonic() - started) * 1000
+        lines = [f"START RequestId: {request_id}"]
+        lines += [str(note.get("line", "")) for note in notes if note["note"] == "log"]
+        lines += [f"END RequestId: {request_id}", f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms"]
+        self.log_sink(arn, lines)
 
     def crash_current(self) -> None:
         """Kill the worker running the current invocation, as a sandbox crash would."""

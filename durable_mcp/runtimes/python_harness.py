@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-# The engine's own step stubbing, so a stubbed step behaves the same in and out of process.
-from durable_mcp.engine.python_invoker import _stubbed_steps
+# The engine's own step stubbing and log capture, so a handler behaves the same in and out of process.
+from durable_mcp.engine.python_invoker import _captured, _stubbed_steps
 from durable_mcp.runtimes.perturb import Perturbation
 
 
@@ -113,8 +113,10 @@ def _serve(protocol: TextIO, handler: Any, perturbation: Perturbation | None) ->
         request = json.loads(line)
         if perturbation is not None:
             perturbation.probes.clear()
+        context = _LambdaContext(request["event"])
         try:
-            output = handler(request["event"], _LambdaContext(request["event"]))
+            with _captured(lambda line: _send(protocol, {"note": "log", "line": line}), context.aws_request_id):
+                output = handler(request["event"], context)
             answer: dict[str, Any] = {"id": request["id"], "output": output}
         except Exception as exc:
             answer = {

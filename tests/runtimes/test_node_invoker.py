@@ -93,3 +93,16 @@ def test_a_missing_node_says_how_to_install_it() -> None:
 
     with pytest.raises(UserError, match=r"Install Node\.js 22"):
         find_node("node-that-does-not-exist")
+
+
+def test_handler_output_becomes_the_execution_log(node_project: ProjectFactory) -> None:
+    project = node_project("workflow.ts")
+    ref = parse_handler_ref(f"{project}/workflow.ts:handler")
+    with (
+        LocalEngine() as engine,
+        NodeInvoker(ref, service=engine.service, log_sink=engine.service.append_logs) as node,
+    ):
+        arn = dry_run(engine, node).execution_arn
+        logs = engine.logs(arn)
+    assert sum(line.startswith("START RequestId") for line in logs) == 3
+    assert sum("order of 21" in line for line in logs) == 3  # printed on every replay, like in Lambda

@@ -57,3 +57,13 @@ def test_step_stubs_replace_step_code_out_of_process() -> None:
     ):
         result = dry_run(engine, isolated)
     assert result.result == {"total": 7, "answer": "approved"}
+
+
+def test_isolated_handler_output_becomes_the_execution_log() -> None:
+    ref = parse_handler_ref(f"{HANDLERS / 'workflow.py'}:handler")
+    with (
+        LocalEngine() as engine,
+        PythonSubprocessInvoker(ref, service=engine.service, log_sink=engine.service.append_logs) as isolated,
+    ):
+        logs = engine.logs(dry_run(engine, isolated).execution_arn)
+    assert sum("order of 21" in line for line in logs) == 3

@@ -4,6 +4,7 @@ import { DurableContext, withDurableExecution } from "@aws/durable-execution-sdk
 type Order = { amount: number };
 
 export const handler = withDurableExecution(async (event: Order, context: DurableContext) => {
+  console.log(`order of ${event.amount}`);
   const total = await context.step("double", async () => event.amount * 2);
   await context.wait("cool-down", { seconds: 30 });
   const [approval, callbackId] = await context.createCallback("approval", { timeout: { minutes: 5 } });
