@@ -298,3 +298,32 @@ def test_a_large_state_is_paged_into_the_invocation_and_fetched_by_the_sdk() -> 
     assert len(replay["Operations"]) == 1000 and replay["NextMarker"] == "1000"
     # Had the SDK not fetched the second page, it would have re-run steps 1000+.
     assert [e["EventType"] for e in result.events].count("StepStarted") == 1500
+
+
+def test_pause_during_an_invocation_revokes_the_token_at_the_next_checkpoint() -> None:
+    def script(service: DurableService, event: dict[str, Any]) -> dict[str, Any]:
+        service.pause_durable_execution(DurableExecutionArn=event["DurableExecutionArn"])
+        assert service.get_durable_execution(DurableExecutionArn=event["DurableExecutionArn"])["Status"] == "PAUSING"
+        response = checkpoint(service, event, step_update("a", "START"))
+        assert "CheckpointToken" not in response  # the SDK ends the invocation with PENDING
+        return {"Status": "PENDING"}
+
+    service = DurableService()
+    arn, _ = start(service, script, succeed("resumed"))
+    assert service.get_durable_execution(DurableExecutionArn=arn)["Status"] == "PAUSED"
+    service.resume_durable_execution(DurableExecutionArn=arn)
+    service.drive(arn)
+    assert service.get_durable_execution(DurableExecutionArn=arn)["Status"] == "SUCCEEDED"
+
+
+def test_timers_fire_in_due_order_and_the_execution_timeout_never_drives_the_clock() -> None:
+    from durable_mcp.engine.timers import TimerHeap, TimerKind
+
+    heap = TimerHeap()
+    heap.arm(30, "a", TimerKind.EXECUTION_TIMEOUT)
+    heap.arm(20, "b", TimerKind.WAIT, "w")
+    heap.arm(10, "a", TimerKind.RETRY, "r")
+    assert heap.next_due({"a"}, skip_kinds=frozenset({TimerKind.EXECUTION_TIMEOUT})) == 10
+    assert heap.next_due({"b"}) == 20
+    assert [t.kind for t in heap.pop_due(25)] == [TimerKind.RETRY, TimerKind.WAIT]
+    assert heap.next_due(None, skip_kinds=frozenset({TimerKind.EXECUTION_TIMEOUT})) is None
