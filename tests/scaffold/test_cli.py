@@ -59,3 +59,11 @@ def test_unsupported_language_is_a_usage_error(tmp_path: Path) -> None:
     done = scaffold(tmp_path, "demo", "--language", "rust", "--out", "demo")
     assert done.returncode == 2
     assert "Durable Execution SDK is not yet available for rust" in done.stderr
+
+
+def test_pattern_choices_match_the_catalog() -> None:
+    # The CLI keeps its own tuple so that building the parser stays free of heavy imports.
+    from durable_mcp.cli.scaffold import PATTERN_CHOICES
+    from durable_mcp.scaffold import PATTERNS
+
+    assert PATTERN_CHOICES == tuple(PATTERNS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
@@ -153,3 +154,29 @@ def test_rendering_writes_nothing(tmp_path: pytest.TempPathFactory, monkeypatch:
     monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
     render_project(ProjectSpec(name="quiet", language="python", iac="sam", pattern="saga"))
     assert list(tmp_path.iterdir()) == []  # type: ignore[attr-defined]
+
+
+_MODULE = re.compile(r"""(?:from\s+|require\(|import\s+)["']([^"'./][^"']*)["']""")
+
+
+def _package_of(specifier: str) -> str:
+    parts = specifier.split("/")
+    return "/".join(parts[:2]) if specifier.startswith("@") else parts[0]
+
+
+@pytest.mark.parametrize(("language", "iac", "pattern"), [c for c in COMBINATIONS if c[0] != "python"],
+                         ids=[combo_id(*c) for c in COMBINATIONS if c[0] != "python"])
+def test_every_imported_npm_package_is_declared(language: str, iac: str, pattern: str) -> None:
+    # The Node checks share one toolchain, so a package missing from one manifest would go unnoticed there.
+    project = preview(language, iac, pattern)
+    manifest = json.loads(project.file("package.json").content)
+    declared = {**manifest["dependencies"], **manifest["devDependencies"]}
+    imported = {
+        _package_of(specifier)
+        for item in project.files
+        if item.path.endswith((".ts", ".js", ".mjs"))
+        for specifier in _MODULE.findall(item.content)
+        if not specifier.startswith("node:")
+    }
+    assert {"@aws/durable-execution-sdk-js", "@aws/durable-execution-sdk-js-testing", "@jest/globals"} <= imported
+    assert imported <= declared.keys(), f"imported but not declared: {imported - declared.keys()}"
