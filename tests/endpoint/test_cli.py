@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -91,3 +92,36 @@ def test_endpoint_command_serves_a_typescript_handler_to_boto3(tmp_path: Path) -
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.skipif(shutil.which("aws") is None, reason="AWS CLI not installed")
+def test_the_aws_cli_works_against_the_endpoint(
+    endpoint_process: tuple[subprocess.Popen[str], str], tmp_path: Path
+) -> None:
+    _, url = endpoint_process
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "x",
+        "AWS_SECRET_ACCESS_KEY": "x",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+    }
+
+    def aws(*args: str) -> str:
+        done = subprocess.run(
+            ["aws", "lambda", *args, "--endpoint-url", url, "--output", "json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    request, out = tmp_path / "request.json", tmp_path / "payload.json"
+    request.write_text('{"amount": 3}')  # fileb:// reads raw bytes in AWS CLI v1 and v2 alike
+    invoked = json.loads(aws("invoke", "--function-name", "orders:live", "--payload", f"fileb://{request}", str(out)))
+    assert json.loads(out.read_text()) == {"total": 6}
+    execution = json.loads(aws("get-durable-execution", "--durable-execution-arn", invoked["DurableExecutionArn"]))
+    assert execution["Status"] == "SUCCEEDED"
