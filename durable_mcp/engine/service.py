@@ -45,6 +45,7 @@ from durable_mcp.engine.model import (
     MAX_EXECUTION_TIMEOUT,
     MAX_PAGE_ITEMS,
     MAX_SYNC_PAYLOAD,
+    TERMINAL_OPERATION_STATUSES,
     ExecutionStatus,
     Json,
     OperationStatus,
@@ -549,7 +550,7 @@ class DurableService:
         rec.token_live = True
         rec.invocation_start = self.clock.now()
         rec.request_id = str(uuid.uuid4())
-        operations, next_marker = _first_page(rec)
+        operations, next_marker = _first_page(replay_state(rec))
         event: Json = {
             "DurableExecutionArn": rec.arn,
             "CheckpointToken": token,
@@ -866,7 +867,7 @@ class DurableService:
         with self._lock:
             rec = self._get(DurableExecutionArn)
             self._check_token(rec, CheckpointToken)
-            ops = list(rec.ops.values())
+            ops = replay_state(rec)
             start, size = _page(Marker, MaxItems, DEFAULT_STATE_PAGE)
             page = ops[start : start + size]
             response: Json = {"Operations": [copy_operation(op) for op in page]}
@@ -1228,19 +1229,44 @@ class _Unloadable:
         raise InvocationFailed(self.error)
 
 
-def _first_page(rec: ExecutionRecord) -> tuple[list[Json], str]:
+def replay_state(rec: ExecutionRecord) -> list[Json]:
+    """The operations a replay needs, in start order.
+
+    As the service does, the children of a completed context are left out unless the context
+    asked for them (``ReplayChildren``, used when its result was too large to checkpoint): the SDK
+    returns a completed context's checkpointed result without running its body again. Parents
+    start before their children, so one pass suffices.
+    """
+    hidden: set[str] = set()
+    out: list[Json] = []
+    for op in rec.ops.values():
+        if op.get("ParentId") in hidden:
+            if op["Type"] == OperationType.CONTEXT:
+                hidden.add(op["Id"])
+            continue
+        if (
+            op["Type"] == OperationType.CONTEXT
+            and op["Status"] in TERMINAL_OPERATION_STATUSES
+            and not (op.get("ContextDetails") or {}).get("ReplayChildren")
+        ):
+            hidden.add(op["Id"])
+        out.append(op)
+    return out
+
+
+def _first_page(ops: list[Json]) -> tuple[list[Json], str]:
     """Operations for the invocation event, bounded like the service's payload; the handler's SDK
     fetches the rest with GetDurableExecutionState from the returned marker ("" when complete)."""
     page: list[Json] = []
     budget = INVOCATION_STATE_BUDGET_BYTES
-    for op in rec.ops.values():
+    for op in ops:
         if len(page) >= MAX_PAGE_ITEMS:
             break
         budget -= _approximate_size(op)
         if budget < 0 and page:
             break
         page.append(operation_to_json(op))
-    return page, (str(len(page)) if len(page) < len(rec.ops) else "")
+    return page, (str(len(page)) if len(page) < len(ops) else "")
 
 
 def _approximate_size(op: Json) -> int:

@@ -327,3 +327,26 @@ def test_timers_fire_in_due_order_and_the_execution_timeout_never_drives_the_clo
     assert heap.next_due({"b"}) == 20
     assert [t.kind for t in heap.pop_due(25)] == [TimerKind.RETRY, TimerKind.WAIT]
     assert heap.next_due(None, skip_kinds=frozenset({TimerKind.EXECUTION_TIMEOUT})) is None
+
+
+def test_a_replay_omits_the_children_of_completed_contexts() -> None:
+    from durable_mcp.engine.local import LocalEngine
+    from durable_mcp.engine.python_invoker import PythonInvoker
+    from tests.engine.handlers import flows
+
+    engine = LocalEngine()
+    python = PythonInvoker(flows.map_then_wait, engine.service)
+    events: list[dict[str, Any]] = []
+
+    class Recording:
+        def invoke(self, event: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
+            events.append(event)
+            return python.invoke(event, timeout_s=timeout_s)
+
+    engine.register_function("mapped", Recording())
+    arn = engine.start(None, "null", function_name="mapped")
+    assert engine.result(arn).result == [2, 4, 6]
+    replayed = events[-1]["InitialExecutionState"]["Operations"]
+    assert [(op["Type"], op.get("SubType")) for op in replayed] == [
+        ("EXECUTION", None), ("CONTEXT", "Map"), ("WAIT", "Wait"),
+    ]

@@ -206,3 +206,13 @@ def steps_then_wait(event: Any, context: DurableContext) -> int:
         context.step(lambda _: None, name=f"s{index}")
     context.wait(Duration.from_seconds(1), name="then")
     return int(event)
+
+
+@durable_execution
+def map_then_wait(event: Any, context: DurableContext) -> list[int]:
+    def item(ctx: DurableContext, value: int, _index: int, _items: Any) -> int:
+        return ctx.step(double(value), name="double")
+
+    results = context.map([1, 2, 3], item, name="map").get_results()
+    context.wait(Duration.from_seconds(1), name="after-map")
+    return results
