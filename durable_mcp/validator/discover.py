@@ -37,7 +37,7 @@ def _load_ignore(directory: Path) -> pathspec.PathSpec[Any] | None:
         lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def iter_files(root: Path) -> Iterator[Path]:

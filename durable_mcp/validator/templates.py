@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -311,6 +312,8 @@ def lint_errors(source: str, template: dict[str, Any], path: str, language: str)
         from samtranslator.translator.transform import transform
 
         os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+        # The translator warns about unpublished metrics on every call; nothing here publishes them.
+        logging.getLogger("samtranslator.metrics.metrics").setLevel(logging.ERROR)
         try:
             translated = transform(_as_packaged(_plain(template)), {}, _FixedPolicyLoader())
         except Exception as exc:  # the translator raises many exception types for invalid SAM
