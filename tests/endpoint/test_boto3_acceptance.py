@@ -65,9 +65,13 @@ def history(client: Any, arn: str, **kwargs: Any) -> list[dict[str, Any]]:
 
 
 def open_callback_id(client: Any, arn: str) -> str | None:
+    """The started callback's id, once the invocation that created it has ended."""
+    callback_id = None
     for event in history(client, arn):
         if event["EventType"] == "CallbackStarted":
-            return str(event["CallbackStartedDetails"]["CallbackId"])
+            callback_id = str(event["CallbackStartedDetails"]["CallbackId"])
+        elif event["EventType"] == "InvocationCompleted" and callback_id:
+            return callback_id
     return None
 
 
