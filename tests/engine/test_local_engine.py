@@ -297,3 +297,14 @@ def test_nested_parallel_with_waits_in_branches() -> None:
     assert (result.status, result.result) == ("SUCCEEDED", [[1, 2], 3])
     waits = [e for e in result.events if e["EventType"] == "WaitSucceeded"]
     assert sorted(e["WaitSucceededDetails"]["Duration"] for e in waits) == [1, 2, 3]
+
+
+def test_result_size_limits_follow_the_service() -> None:
+    limit = 6 * 1024 * 1024
+    engine, arn = run(flows.big_result, limit - 20)  # checkpointed by the SDK as EXECUTION SUCCEED
+    result = engine.result(arn)
+    assert result.status == "SUCCEEDED" and len(result.result) == limit - 20
+    engine, arn = run(flows.big_result, limit + 10)
+    result = engine.result(arn)
+    assert result.status == "FAILED" and result.error is not None
+    assert "limit for EXECUTION is 6291456 bytes" in result.error["ErrorMessage"]

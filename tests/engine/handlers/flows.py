@@ -216,3 +216,8 @@ def map_then_wait(event: Any, context: DurableContext) -> list[int]:
     results = context.map([1, 2, 3], item, name="map").get_results()
     context.wait(Duration.from_seconds(1), name="after-map")
     return results
+
+
+@durable_execution
+def big_result(event: Any, context: DurableContext) -> str:
+    return "x" * int(event)
