@@ -18,12 +18,15 @@ from durable_mcp import __version__
 # One module per command; each adds its own sub-parser. Order is the order shown in --help.
 COMMAND_MODULES: tuple[str, ...] = (
     "serve",
-    "validate",
+    "demo",
     "scaffold",
-    "endpoint",
+    "validate",
+    "run",
+    "callback",
     "check_determinism",
-    "run", "callback",
-    "history", "diagnose",
+    "endpoint",
+    "history",
+    "diagnose",
 )
 
 
