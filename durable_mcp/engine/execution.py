@@ -22,7 +22,7 @@ from durable_mcp.engine.model import (
 )
 
 # Meta fields persisted with the execution row (everything but ops, events and transient sets).
-_TRANSIENT = frozenset({"ops", "op_meta", "events", "dirty", "client_tokens"})
+_TRANSIENT = frozenset({"ops", "op_meta", "events", "dirty", "client_tokens", "revision"})
 
 
 @dataclass
@@ -63,6 +63,9 @@ class ExecutionRecord:
     events: list[Json] = field(default_factory=list)
     dirty: dict[str, None] = field(default_factory=dict)
     client_tokens: OrderedDict[str, Json] = field(default_factory=OrderedDict)
+    # The store's revision of this record when it was last read or written (optimistic locking
+    # against another process using the same store).
+    revision: int = 0
 
     @property
     def terminal(self) -> bool:

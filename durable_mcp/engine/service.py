@@ -58,7 +58,7 @@ from durable_mcp.engine.model import (
     operation_to_json,
     utf8_len,
 )
-from durable_mcp.engine.store.base import ExecutionStore, ExecutionSummary
+from durable_mcp.engine.store.base import ExecutionStore, ExecutionSummary, StoreConflict
 from durable_mcp.engine.store.memory import MemoryStore
 from durable_mcp.engine.timers import Timer, TimerHeap, TimerKind
 
@@ -233,6 +233,11 @@ class DurableService:
             if rec.arn not in children:
                 children.append(rec.arn)
 
+    def _evict(self, rec: ExecutionRecord) -> None:
+        self._records.pop(rec.arn, None)
+        self._by_id.pop(rec.execution_id, None)
+        self._by_name.pop((rec.function_name, rec.name), None)
+
     def _get(self, arn: str) -> ExecutionRecord:
         if not isinstance(arn, str):
             raise InvalidParameterValueException("DurableExecutionArn is required.")
@@ -248,7 +253,15 @@ class DurableService:
 
     def _commit(self, rec: ExecutionRecord, op_ids: Iterable[str], first_event: int) -> None:
         new_events = rec.events[first_event:]
-        self.store.commit(rec, op_ids, new_events)
+        try:
+            self.store.commit(rec, op_ids, new_events)
+        except StoreConflict:
+            # Another process owns this execution now: forget our copy (the next access reloads it)
+            # and refuse the change rather than overwrite theirs.
+            self._evict(rec)
+            raise ResourceConflictException(
+                f"Durable execution {rec.arn} was changed by another process using the same store; retry."
+            ) from None
         if self.on_event is not None:
             for event in new_events:
                 self._notify(rec.arn, event)
@@ -764,13 +777,18 @@ class DurableService:
         """
         budget_end = None if advance_seconds is None else self.clock.time() + max(0.0, advance_seconds)
         while True:
-            with self._lock:
-                arns = None if arn is None else self.scope_of(arn)
-                self._fire_due()
-                self._settle_attention(arns)
-                due_arn = self._pop_due(arns)
-            if due_arn is not None:
-                self.invoke_once(due_arn)
+            try:
+                with self._lock:
+                    arns = None if arn is None else self.scope_of(arn)
+                    self._fire_due()
+                    self._settle_attention(arns)
+                    due_arn = self._pop_due(arns)
+                if due_arn is not None:
+                    self.invoke_once(due_arn)
+                    continue
+            except ResourceConflictException as exc:
+                # Another process took an execution over; our copy is gone, carry on with the rest.
+                log.warning("execution changed elsewhere", error=exc.message)
                 continue
             with self._lock:
                 arns = None if arn is None else self.scope_of(arn)
@@ -1058,9 +1076,7 @@ class DurableService:
                 )
             now = self.clock.now()
             self.store.delete(rec.arn)
-            self._records.pop(rec.arn, None)
-            self._by_id.pop(rec.execution_id, None)
-            self._by_name.pop((rec.function_name, rec.name), None)
+            self._evict(rec)
             self._timers.drop(rec.arn)
             return {"DeletionRequestTimestamp": now}
 

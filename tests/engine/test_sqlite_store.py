@@ -129,3 +129,22 @@ def test_a_handler_that_no_longer_imports_fails_the_execution_not_the_engine(tmp
     assert document["status"] == "FAILED"
     assert document["error"]["ErrorType"] == "Runtime.ImportModuleError"
     assert "broken on purpose" in document["error"]["ErrorMessage"]
+
+
+def test_two_processes_on_one_store_cannot_overwrite_each_other(tmp_path: Path) -> None:
+    from durable_mcp.engine.errors import ResourceConflictException
+
+    store = tmp_path / "shared.sqlite3"
+    mine = LocalEngine(store=store)
+    arn = mine.start(f"{HANDLERS / 'flows.py'}:approval", json.dumps({}))
+    callback_id = mine.callback_id(arn)
+    assert callback_id is not None
+
+    theirs = LocalEngine(store=store)  # e.g. the CLI while the server runs
+    theirs.send_callback_success(callback_id, b'"from them"')
+    assert theirs.result(arn).status == "SUCCEEDED"
+
+    # Our stale copy still shows the callback open; acting on it must not clobber their result.
+    with pytest.raises(ResourceConflictException):
+        mine.service.send_durable_execution_callback_failure(CallbackId=callback_id, Error={"ErrorMessage": "late"})
+    assert mine.result(arn).result == '"from them"'  # reloaded from the store

@@ -13,6 +13,10 @@ from durable_mcp.engine.execution import ExecutionRecord
 from durable_mcp.engine.model import Json
 
 
+class StoreConflict(Exception):
+    """Another process changed the execution since this one read it."""
+
+
 @dataclass(frozen=True)
 class ExecutionSummary:
     arn: str
@@ -28,7 +32,8 @@ class ExecutionStore(Protocol):
     def insert(self, rec: ExecutionRecord) -> None: ...
 
     def commit(self, rec: ExecutionRecord, operation_ids: Iterable[str], events: list[Json]) -> None:
-        """Persist the execution's meta, the given operations and the new events, atomically."""
+        """Persist the execution's meta, the given operations and the new events, atomically.
+        Raises StoreConflict (and writes nothing) if the stored record moved on meanwhile."""
         ...
 
     def load(self, arn: str) -> ExecutionRecord | None: ...

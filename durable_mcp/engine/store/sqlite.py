@@ -16,7 +16,7 @@ from typing import Any
 
 from durable_mcp.engine.execution import ExecutionRecord
 from durable_mcp.engine.model import Json
-from durable_mcp.engine.store.base import ExecutionSummary
+from durable_mcp.engine.store.base import ExecutionSummary, StoreConflict
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS executions (
@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS executions (
     status TEXT NOT NULL,
     start REAL NOT NULL,
     "end" REAL,
-    meta TEXT NOT NULL
+    meta TEXT NOT NULL,
+    revision INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS executions_by_function ON executions (function_name, start);
 CREATE TABLE IF NOT EXISTS operations (
@@ -86,6 +87,9 @@ class SqliteStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(executions)")}
+        if "revision" not in columns:  # a store written before optimistic locking existed
+            self._db.execute("ALTER TABLE executions ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
         # Next start-order number per execution; upserts keep the first one (ON CONFLICT).
         self._next_seq: dict[str, int] = {}
 
@@ -93,7 +97,7 @@ class SqliteStore:
         with self._db:
             self._db.execute("BEGIN")
             self._db.execute(
-                "INSERT INTO executions VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO executions VALUES (?,?,?,?,?,?,?,?,?,0)",
                 (
                     rec.arn, rec.execution_id, rec.function_name, rec.name, rec.version, rec.status,
                     rec.start.timestamp(), None, _dumps(rec.meta()),
@@ -104,13 +108,16 @@ class SqliteStore:
 
     def commit(self, rec: ExecutionRecord, operation_ids: Iterable[str], events: list[Json]) -> None:
         with self._db:
-            self._db.execute("BEGIN")
-            self._db.execute(
-                'UPDATE executions SET status=?, "end"=?, meta=? WHERE arn=?',
-                (rec.status, rec.end.timestamp() if rec.end else None, _dumps(rec.meta()), rec.arn),
-            )
+            self._db.execute("BEGIN IMMEDIATE")
+            updated = self._db.execute(
+                'UPDATE executions SET status=?, "end"=?, meta=?, revision=revision+1 WHERE arn=? AND revision=?',
+                (rec.status, rec.end.timestamp() if rec.end else None, _dumps(rec.meta()), rec.arn, rec.revision),
+            ).rowcount
+            if updated != 1:
+                raise StoreConflict(f"{rec.arn} was changed by another process")
             self._write_ops(rec, operation_ids)
             self._write_events(rec.arn, events)
+        rec.revision += 1
 
     def _write_ops(self, rec: ExecutionRecord, operation_ids: Iterable[str]) -> None:
         rows = []
@@ -133,10 +140,11 @@ class SqliteStore:
             )
 
     def load(self, arn: str) -> ExecutionRecord | None:
-        row = self._db.execute("SELECT meta FROM executions WHERE arn=?", (arn,)).fetchone()
+        row = self._db.execute("SELECT meta, revision FROM executions WHERE arn=?", (arn,)).fetchone()
         if row is None:
             return None
         rec = ExecutionRecord.from_meta(_loads(row[0]))
+        rec.revision = int(row[1])
         next_seq = 0
         for op_id, seq, body, meta in self._db.execute(
             "SELECT op_id, seq, body, meta FROM operations WHERE arn=? ORDER BY seq", (arn,)
