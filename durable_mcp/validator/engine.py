@@ -231,7 +231,6 @@ class Analysis:
         cached = self.summaries.get(fid)
         if cached is not None:
             return cached
-        func = self.funcs[fid]
         found: dict[str, Reach] = {}
         for owner, event in self.region_events(fid):
             if isinstance(event, Source) and not event.in_op_name:
@@ -253,9 +252,8 @@ class Analysis:
                         step = RouteStep(function=self.funcs[owner].name, line=event.span.line,
                                          column=event.span.col)
                         found[key] = Reach(reach.what, [callee.name, *reach.names], [step, *reach.route])
-        if not stack:
+        if not stack:  # partial results inside a cycle are not final
             self.summaries[fid] = found
-        del func
         return found
 
     def is_op(self, fid: int, op: Op) -> bool:
@@ -315,7 +313,6 @@ class Analysis:
 
     def check_replay(self, func: Func) -> None:
         fid = func.fid
-        language = self.module.language
         for event in func.events:
             if isinstance(event, Source):
                 if not event.in_op_name:
@@ -340,7 +337,6 @@ class Analysis:
                                 "between processes, so operations replay in a different order", event.fix)
             elif isinstance(event, Concurrent):
                 self.check_concurrent(func, event)
-        del language
 
     def report_source(self, func: Func, event: Source) -> None:
         rule = SOURCE_RULES[event.effect]

@@ -25,7 +25,7 @@ from durable_mcp.validator.ir import (
     Span,
     Write,
 )
-from durable_mcp.validator.models import Edit, Fix
+from durable_mcp.validator.models import Fix, new_edit, new_fix
 
 # method -> (position of the name argument, callback (position, role) or None)
 OPERATIONS: dict[str, tuple[int, tuple[int, Role] | None]] = {
@@ -482,10 +482,10 @@ class PythonLowering(ast.NodeVisitor):
     def sorted_fix(self, iterable: ast.expr) -> Fix:
         span = span_of(iterable)
         text = self.segment(iterable)
-        return Fix(
+        return new_fix(
             description="Iterate in a stable order with sorted(...)",
             applicability="safe",
-            edits=[Edit(line=span.line, column=span.col, end_line=span.end_line, end_column=span.end_col,
+            edits=[new_edit(line=span.line, column=span.col, end_line=span.end_line, end_column=span.end_col,
                         text=f"sorted({text})")],
         )
 
@@ -524,7 +524,7 @@ class PythonLowering(ast.NodeVisitor):
         kind = handler.type
         if kind is None:
             line, col = handler.lineno, handler.col_offset + 1
-            edit = Edit(line=line, column=col, end_line=line, end_column=col + len("except"),
+            edit = new_edit(line=line, column=col, end_line=line, end_column=col + len("except"),
                         text="except Exception")
         else:
             candidates = kind.elts if isinstance(kind, ast.Tuple) else [kind]
@@ -532,9 +532,9 @@ class PythonLowering(ast.NodeVisitor):
             if target is None:
                 return None
             span = span_of(target)
-            edit = Edit(line=span.line, column=span.col, end_line=span.end_line, end_column=span.end_col,
+            edit = new_edit(line=span.line, column=span.col, end_line=span.end_line, end_column=span.end_col,
                         text="Exception")
-        return Fix(description="Catch Exception so SuspendExecution propagates", applicability="safe",
+        return new_fix(description="Catch Exception so SuspendExecution propagates", applicability="safe",
                    edits=[edit])
 
     # -- calls -----------------------------------------------------------------------------------
@@ -707,8 +707,8 @@ class PythonLowering(ast.NodeVisitor):
         end = span_of(node)
         insert = f', name="{hint}"' if node.args or node.keywords else f'name="{hint}"'
         line, col = end.end_line, end.end_col - 1  # just before the closing parenthesis
-        return Fix(description=f'Name the operation "{hint}"', applicability="suggestion",
-                   edits=[Edit(line=line, column=col, end_line=line, end_column=col, text=insert)])
+        return new_fix(description=f'Name the operation "{hint}"', applicability="suggestion",
+                   edits=[new_edit(line=line, column=col, end_line=line, end_column=col, text=insert)])
 
 
 PythonLowering._table = {
