@@ -137,8 +137,9 @@ def timeline(engine: Any, result: Any) -> str:
         timeout = engine.service.record(result.execution_arn).timeout_s
         lines.append(f"Error:     the execution ran past its ExecutionTimeout of {timeout} seconds")
     if result.status in WAITING:
-        for op_name, callback_id in _open_callbacks(engine, result.execution_arn):
-            lines.append(f"Waiting:   callback {op_name!r} id {callback_id}")
+        for callback in engine.open_callbacks(result.execution_arn):
+            name = callback.name or callback.parent_name or callback.operation_id
+            lines.append(f"Waiting:   callback {name!r} id {callback.callback_id}")
     lines.append("Events:")
     start = result.events[0]["EventTimestamp"] if result.events else None
     for event in result.events:
@@ -165,13 +166,3 @@ def _detail(event: dict[str, Any]) -> str:
     if "RetryDetails" in details and details["RetryDetails"].get("NextAttemptDelaySeconds") is not None:
         return f"retry in {details['RetryDetails']['NextAttemptDelaySeconds']}s"
     return ""
-
-
-def _open_callbacks(engine: Any, arn: str) -> list[tuple[str, str]]:
-    record = engine.service.record(arn)
-    found = []
-    for op in record.ops.values():
-        if op["Type"] == "CALLBACK" and op["Status"] == "STARTED":
-            parent = record.ops.get(op.get("ParentId") or "", {})
-            found.append((op.get("Name") or parent.get("Name") or op["Id"], op["CallbackDetails"]["CallbackId"]))
-    return found

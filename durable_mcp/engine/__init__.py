@@ -1,0 +1,1 @@
+"""The embedded durable execution service: see ``service`` (the API), ``local`` (the driver)."""

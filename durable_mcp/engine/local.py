@@ -46,6 +46,19 @@ class RunResult(BaseModel):
     events: list[dict[str, Any]]
 
 
+class OpenCallback(BaseModel):
+    """A callback waiting for SendDurableExecutionCallbackSuccess/Failure/Heartbeat."""
+
+    model_config = ConfigDict(frozen=True)
+
+    callback_id: str
+    name: str | None
+    parent_name: str | None
+    operation_id: str
+    timeout_seconds: int | None
+    heartbeat_timeout_seconds: int | None
+
+
 def parse_callback_answers(on_callback: Mapping[str, str]) -> dict[str, CallbackAnswer]:
     """Parse ``{"name": "succeed:JSON" | "fail:MESSAGE" | "heartbeat"}`` (ValueError if malformed)."""
     answers: dict[str, CallbackAnswer] = {}
@@ -187,16 +200,33 @@ class LocalEngine:
 
     # -------------------------------------------------------------- callbacks
 
-    def callback_id(self, arn: str, name: str | None = None) -> str | None:
-        """The id of an open callback of the execution (the first, or the one named ``name``;
-        for ``wait_for_callback`` the operation's name also matches)."""
+    def open_callbacks(self, arn: str) -> list[OpenCallback]:
+        """Callbacks of the execution waiting for an answer, in start order."""
         rec = self.service.record(arn)
+        found = []
         for op in rec.ops.values():
             if op["Type"] != OperationType.CALLBACK or op["Status"] != OperationStatus.STARTED:
                 continue
-            parent_name = rec.ops.get(op.get("ParentId") or "", {}).get("Name")
-            if name is None or name in (op.get("Name"), parent_name):
-                return str(op["CallbackDetails"]["CallbackId"])
+            meta = rec.op_meta.get(op["Id"], {})
+            parent = rec.ops.get(op.get("ParentId") or "", {})
+            found.append(
+                OpenCallback(
+                    callback_id=op["CallbackDetails"]["CallbackId"],
+                    name=op.get("Name"),
+                    parent_name=parent.get("Name"),
+                    operation_id=op["Id"],
+                    timeout_seconds=meta.get("Timeout") or None,
+                    heartbeat_timeout_seconds=meta.get("HeartbeatTimeout") or None,
+                )
+            )
+        return found
+
+    def callback_id(self, arn: str, name: str | None = None) -> str | None:
+        """The id of an open callback of the execution (the first, or the one named ``name``;
+        for ``wait_for_callback`` the enclosing operation's name also matches)."""
+        for callback in self.open_callbacks(arn):
+            if name is None or name in (callback.name, callback.parent_name):
+                return callback.callback_id
         return None
 
     def send_callback_success(self, callback_id: str, result: bytes | str = b"", *, resume: bool = True) -> None:

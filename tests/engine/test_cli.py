@@ -54,6 +54,8 @@ def test_stubs_and_automatic_callback_answers() -> None:
         "run", f"{HANDLERS}:charge", "--stub", 'charge="r-9"', "--format", "json",
     )
     assert json.loads(done.stdout)["result"] == {"receipt": "r-9", "after": "after"}
+    waiting = cli("run", f"{HANDLERS}:approval", "--input", "{}")
+    assert waiting.returncode == 0 and "Waiting:   callback 'approve' id " in waiting.stdout
     answered = cli("run", f"{HANDLERS}:approval", "--input", "{}", "--on-callback", "approve=fail:nope")
     assert answered.returncode == 1 and "nope" in answered.stdout
 

@@ -91,6 +91,10 @@ def test_callback_success_resumes_the_execution_with_the_raw_result() -> None:
     assert engine.result(arn).status == "RUNNING"
     callback_id = engine.callback_id(arn, "approve")
     assert callback_id is not None
+    (open_callback,) = engine.open_callbacks(arn)
+    assert (open_callback.callback_id, open_callback.name, open_callback.timeout_seconds) == (
+        callback_id, "approve", 60,
+    )
     started = first(engine.history(arn), "CallbackStarted")
     assert started["CallbackStartedDetails"] == {"CallbackId": callback_id, "Timeout": 60}
     engine.send_callback_success(callback_id, b'{"approved": true}')
