@@ -51,11 +51,12 @@ def test_typescript_dry_run_matches_python_event_for_event(node_project: Project
     assert [e["EventType"] for e in ts.events].count("InvocationCompleted") == 3
 
 
-def test_javascript_module_handler_runs_without_a_transpiler(node_project: ProjectFactory) -> None:
-    project = node_project("workflow.mjs")
+@pytest.mark.parametrize("module", ["workflow.mjs", "workflow.cjs"])
+def test_javascript_handlers_run_without_a_transpiler(node_project: ProjectFactory, module: str) -> None:
+    project = node_project(module)
     with (
         LocalEngine() as engine,
-        NodeInvoker(parse_handler_ref(f"{project}/workflow.mjs"), service=engine.service) as node,
+        NodeInvoker(parse_handler_ref(f"{project}/{module}"), service=engine.service) as node,
     ):
         result = dry_run(engine, node)
     assert result.status == "SUCCEEDED"
