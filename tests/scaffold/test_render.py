@@ -92,6 +92,16 @@ def test_handler_and_tests_do_not_depend_on_the_iac(language: str, pattern: str)
 
 
 @pytest.mark.parametrize("pattern", PATTERN_KEYS)
+def test_javascript_and_typescript_share_the_cdk_app(pattern: str) -> None:
+    def infra(language: str) -> dict[str, str]:
+        return {f.path: f.content for f in preview(language, "cdk", pattern).files
+                if f.path.startswith("infra/") or f.path == "cdk.json"}
+
+    assert infra("javascript") == infra("typescript")
+    assert json.loads(preview("javascript", "cdk", pattern).file("tsconfig.json").content)["include"] == ["infra"]
+
+
+@pytest.mark.parametrize("pattern", PATTERN_KEYS)
 @pytest.mark.parametrize("iac", ["sam", "cloudformation"])
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_templates_carry_durable_config_alias_policy_and_logs(language: str, iac: str, pattern: str) -> None:
