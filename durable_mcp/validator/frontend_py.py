@@ -718,9 +718,11 @@ PythonLowering._table = {
 }
 
 
-def lower_python(source: str, path: str) -> Module:
+def lower_python(source: str, path: str, syntax_only: bool = False) -> Module:
     """Parse and lower; raises SyntaxError (with a location) when the source does not parse."""
     tree = ast.parse(source, filename=path)
+    if syntax_only:
+        return Module("python", [])
     lowering = PythonLowering(source)
     funcs = lowering.lower(tree)
     if lowering.uses_declarations:

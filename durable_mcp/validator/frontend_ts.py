@@ -858,7 +858,7 @@ class ScriptLowering:
 
 
 
-def lower_script(source: str, path: str, language: str) -> Module:
+def lower_script(source: str, path: str, language: str, syntax_only: bool = False) -> Module:
     data = source.encode("utf-8", errors="surrogatepass")
     tsx = path.endswith((".tsx", ".jsx")) and language == "typescript"
     tree = _parser(language, tsx).parse(data)
@@ -868,6 +868,8 @@ def lower_script(source: str, path: str, language: str) -> Module:
         line, column = bad.start_point[0] + 1, bad.start_point[1] + 1
         kind = f"missing {bad.type}" if bad.is_missing else "unexpected syntax"
         raise SyntaxError(kind, (path, line, column, ""))
+    if syntax_only:
+        return Module(language, [])
     lowering = ScriptLowering(data, language)
     lowering.index(root, _interesting(language, tsx))
     funcs = lowering.lower(root)
