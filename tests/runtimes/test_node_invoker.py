@@ -27,8 +27,38 @@ def dry_run(engine: LocalEngine, handler: Any) -> RunResult:
     return engine.result(arn)
 
 
-def shape(events: list[dict[str, Any]]) -> list[tuple[str, str | None, str | None]]:
-    return [(event["EventType"], event.get("Name"), event.get("SubType")) for event in events]
+def shape(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events with what legitimately differs between SDKs and runs taken out: operation ids become
+    ordinals (each SDK hashes its own), timestamps, request and callback ids go, and payloads are
+    compared as JSON values (the SDKs space their JSON differently)."""
+    ordinals: dict[str, int] = {}
+
+    def ordinal(op_id: str) -> int:
+        return ordinals.setdefault(op_id, len(ordinals))
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                key: (_json_value(item) if key == "Payload" else clean(item))
+                for key, item in value.items()
+                if not key.endswith(("Timestamp", "RequestId", "CallbackId"))
+            }
+        return value
+
+    normalised = []
+    for event in events:
+        item = clean({k: v for k, v in event.items() if k not in ("Id", "ParentId")})
+        item["Id"] = ordinal(event["Id"]) if "Id" in event else None
+        item["ParentId"] = ordinal(event["ParentId"]) if "ParentId" in event else None
+        normalised.append(item)
+    return normalised
+
+
+def _json_value(text: Any) -> Any:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return text
 
 
 def python_run() -> RunResult:
