@@ -368,6 +368,10 @@ class DurableService:
             name = execution_name or str(uuid.uuid4())
             if not EXECUTION_NAME_PATTERN.fullmatch(name):
                 raise InvalidParameterValueException("DurableExecutionName must match [a-zA-Z0-9-_]{1,64}.")
+            if utf8_len(payload) > MAX_SYNC_PAYLOAD:
+                raise RequestTooLargeException(
+                    f"Input payload is {utf8_len(payload)} bytes; the limit is {MAX_SYNC_PAYLOAD} bytes."
+                )
             timeout = execution_timeout_s or fn.execution_timeout_s
             if not 1 <= timeout <= MAX_EXECUTION_TIMEOUT:
                 raise InvalidParameterValueException(f"ExecutionTimeout must be 1-{MAX_EXECUTION_TIMEOUT} seconds.")

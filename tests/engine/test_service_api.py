@@ -350,3 +350,15 @@ def test_a_replay_omits_the_children_of_completed_contexts() -> None:
     assert [(op["Type"], op.get("SubType")) for op in replayed] == [
         ("EXECUTION", None), ("CONTEXT", "Map"), ("WAIT", "Wait"),
     ]
+
+
+def test_input_payload_limits() -> None:
+    from durable_mcp.engine.errors import RequestTooLargeException
+
+    service = DurableService()
+    service.register_function("fn", ScriptedInvoker(service))
+    with pytest.raises(RequestTooLargeException):
+        service.start_execution("fn", '"' + "x" * (6 * 1024 * 1024) + '"')
+    with pytest.raises(RequestTooLargeException):
+        service.invoke(FunctionName="fn", Payload=b'"' + b"x" * (1024 * 1024) + b'"', InvocationType="Event")
+    assert service.execution_arns() == []
