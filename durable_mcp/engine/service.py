@@ -1329,7 +1329,10 @@ def _invalid_output(output: Json | None) -> Json | None:
         return bad(f"The handler returned {type(output).__name__}, not a durable invocation output object.")
     status = output.get("Status")
     if status not in ("SUCCEEDED", "FAILED", "PENDING"):
-        return bad(f"The handler returned Status {status!r}; expected SUCCEEDED, FAILED or PENDING.")
+        return bad(
+            f"The handler returned Status {status!r}; expected SUCCEEDED, FAILED or PENDING "
+            "(is the handler wrapped by the durable execution SDK?)."
+        )
     result = output.get("Result")
     if status == "SUCCEEDED" and result is not None and not isinstance(result, str):
         return bad("Result must be a JSON string.")
