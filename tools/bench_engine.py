@@ -160,9 +160,14 @@ def main() -> int:
         (f"{waits} waits vs official", f"{waits_speedup:.1f}x faster", waits_speedup >= 3, ">=3x"),
     ]
     print()
+    if args.quick:
+        # The targets are defined at full size: the official runner's per-step cost only grows
+        # (quadratically) with thousands of operations, so small sizes understate the gap.
+        print("quick mode: targets apply to the full sizes; shown for information only")
     for name, value, ok, target in checks:
-        print(f"{'PASS' if ok else 'FAIL'}  {name}: {value} (target {target})")
-    return 0 if all(ok for _, _, ok, _ in checks) else 1
+        verdict = ("ok" if ok else "below") if args.quick else ("PASS" if ok else "FAIL")
+        print(f"{verdict:<5} {name}: {value} (target {target})")
+    return 0 if args.quick or all(ok for _, _, ok, _ in checks) else 1
 
 
 if __name__ == "__main__":
