@@ -67,3 +67,40 @@ export const map_9_1 = withDurableExecution(async (event: string[], context: Dur
   );
   return batch.getResults();
 });
+
+// 1-3 two steps, the second using the first's result.
+export const step_1_3 = withDurableExecution(async (_event: unknown, context: DurableContext) => {
+  const first = await context.step("step_one", async () => "first");
+  return context.step("step_two", async () => `${first}_second`);
+});
+
+// 2-2 a named wait.
+export const wait_2_2 = withDurableExecution(async (_event: unknown, context: DurableContext) => {
+  await context.wait("custom_wait_name", { seconds: 2 });
+});
+
+// 3-2 a child context named by the input, with one step returning the input's value.
+export const child_3_2 = withDurableExecution(
+  async (event: { name: string; value: string }, context: DurableContext) =>
+    context.runInChildContext(event.name, async (child: DurableContext) => child.step(async () => event.value)),
+);
+
+// 4-3 a callback with a 5-second timeout that nobody answers: the execution fails.
+export const callback_4_3 = withDurableExecution(async (event: string, context: DurableContext) => {
+  const [result] = await context.createCallback(event, { timeout: { seconds: 5 } });
+  return result;
+});
+
+// 8-2 parallel without a name; branches return constants directly.
+export const parallel_8_2 = withDurableExecution(async (_event: unknown, context: DurableContext) => {
+  const batch = await context.parallel([async () => "alpha", async () => "beta"], { maxConcurrency: 1 });
+  return batch.getResults();
+});
+
+// 9-2 map without a name; each item is doubled directly.
+export const map_9_2 = withDurableExecution(async (event: number[], context: DurableContext) => {
+  const batch = await context.map(event, async (_item: DurableContext, value: number) => value * 2, {
+    maxConcurrency: 1,
+  });
+  return batch.getResults();
+});

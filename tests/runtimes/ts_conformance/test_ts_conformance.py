@@ -29,14 +29,20 @@ HANDLERS = Path(__file__).parent / "handlers.ts"
 
 CASES = [
     ("step", "1-1"),
+    ("step", "1-3"),
     ("wait", "2-1"),
+    ("wait", "2-2"),
     ("child", "3-1"),
+    ("child", "3-2"),
     ("callback", "4-1"),
+    ("callback", "4-3"),
     ("invoke", "5-1"),
     ("wait_for_condition", "6-1"),
     ("wait_for_callback", "7-1"),
     ("parallel", "8-1"),
+    ("parallel", "8-2"),
     ("map", "9-1"),
+    ("map", "9-2"),
 ]
 FUNCTIONS: dict[str, dict[str, Any]] = {"5-1": {"echo-target": echo_target}}
 
