@@ -711,9 +711,9 @@ class PythonLowering(ast.NodeVisitor):
                    edits=[new_edit(line=line, column=col, end_line=line, end_column=col, text=insert)])
 
 
-PythonLowering._table = {
-    getattr(ast, name[len("visit_"):]): getattr(PythonLowering, name)
-    for name in dir(PythonLowering)
+PythonLowering._table = {  # own handlers only: NodeVisitor's legacy visit_Constant is slow and useless here
+    getattr(ast, name[len("visit_"):]): method
+    for name, method in vars(PythonLowering).items()
     if name.startswith("visit_") and hasattr(ast, name[len("visit_"):])
 }
 

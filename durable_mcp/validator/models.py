@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 Severity = Literal["error", "warning", "info"]
 Language = Literal["python", "typescript", "javascript", "cloudformation", "sam"]
@@ -46,8 +46,10 @@ class Finding(BaseModel):
     fix: Fix | None = None
     route: list[RouteStep] = Field(default_factory=list)
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def resource_uri(self) -> str:
+        """The MCP resource explaining the rule."""
         return f"durable://reference/rules/{self.rule}"
 
 

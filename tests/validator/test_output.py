@@ -94,3 +94,11 @@ def test_every_rule_has_a_reference_page_named_by_its_uri() -> None:
         page = pages / f"{rule}.md"
         assert page.is_file(), rule
         assert page.read_text(encoding="utf-8").startswith(f"# {rule} ")
+
+
+def test_library_report_links_each_finding_to_its_rule_resource(handler_file: Path) -> None:
+    report = validate_paths([handler_file])
+    dumped = report.model_dump()
+    assert {f["resource_uri"] for f in dumped["findings"]} == {
+        "durable://reference/rules/DR002", "durable://reference/rules/DR012"}
+    assert "DR012" in report.summary and report.has_errors
