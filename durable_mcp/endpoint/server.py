@@ -7,6 +7,7 @@ socket: with Nagle on, each response waits ~40 ms for the client's delayed ACK.
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import socket
 import sys
@@ -64,10 +65,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(exc.code, exc.message, exc.http_status)
             return
         try:
+            method = getattr(self.server.service, call.route.operation)
+        except AttributeError:
+            self._send_error("ServiceException", f"{call.route.operation} is not served here.", 500)
+            return
+        try:
+            inspect.signature(method).bind(**call.kwargs)
+        except TypeError as exc:
+            # An input member the service does not accept; the real service would refuse it too.
+            self._send_error("InvalidParameterValueException", str(exc), 400)
+            return
+        try:
             if call.route.body is Body.INVOKE_PAYLOAD:
                 result = settled_invoke(self.server.service, call.kwargs)
             else:
-                result = getattr(self.server.service, call.route.operation)(**call.kwargs)
+                result = method(**call.kwargs)
         except ServiceError as exc:
             retry_after = "1" if isinstance(exc, TooManyRequestsException) else None
             self._send_error(exc.code, exc.message, exc.http_status, retry_after)
@@ -79,10 +91,6 @@ class _Handler(BaseHTTPRequestHandler):
             # The caller is gone (its sandbox was killed): there is no one to answer.
             self.close_connection = True
             return
-        except TypeError as exc:
-            # An input member the service does not accept; botocore would have refused it too.
-            self._send_error("InvalidParameterValueException", str(exc), 400)
-            return
         except Exception:
             log.exception("endpoint.unhandled", operation=call.route.operation)
             self._send_error("ServiceException", "Internal error in the local durable service.", 500)
@@ -92,6 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_REQUEST_BYTES:
+            self.close_connection = True  # the unread body would otherwise be taken for the next request
             raise RequestError("RequestTooLargeException", f"Request body of {length} bytes is too large", 413)
         return self.rfile.read(length) if length else b""
 
