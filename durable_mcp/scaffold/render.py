@@ -7,6 +7,8 @@ pattern, and one set of IaC templates per framework, parameterised by language a
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,8 +46,6 @@ def _environment() -> jinja2.Environment:
 
 
 def _to_json(value: Any) -> str:
-    import json
-
     return json.dumps(value)
 
 
@@ -115,6 +115,16 @@ def _context(spec: ProjectSpec, names: ProjectNames, pattern: Pattern, commands:
     }
 
 
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def _tidy(path: str, text: str) -> str:
+    """Collapse the blank-line runs left by optional template sections (Python keeps its two)."""
+    if path.endswith(".py"):
+        return text
+    return _BLANK_RUNS.sub("\n\n", text)
+
+
 def render_project(spec: ProjectSpec) -> ProjectPreview:
     """Render every file of the project described by ``spec`` (no I/O)."""
     names = derive_names(spec.name)
@@ -122,7 +132,7 @@ def render_project(spec: ProjectSpec) -> ProjectPreview:
     commands = build_commands(spec.language, spec.iac, names, pattern)
     context = _context(spec, names, pattern, commands)
     files = [
-        ProjectFile(path=piece.target, content=_ENV.get_template(piece.template).render(context))
+        ProjectFile(path=piece.target, content=_tidy(piece.target, _ENV.get_template(piece.template).render(context)))
         for piece in _pieces(spec, names, pattern)
     ]
     if spec.language != "python":
