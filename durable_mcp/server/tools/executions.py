@@ -6,6 +6,7 @@ through the AWS adapter, which ``--endpoint-url`` can point at a local ``durable
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from mcp.server import MCPServer
@@ -175,11 +176,17 @@ def _is_local_callback(state: AppState, callback_id: str) -> bool:
     return True
 
 
+def _result_text(result: Any) -> str | None:
+    """The callback result as text. The SDK decodes JSON text sent for a parameter that is not a plain str,
+    so '{"approved": true}' arrives here as a dict; it is sent on as the text the caller meant."""
+    return result if result is None or isinstance(result, str) else json.dumps(result)
+
+
 def ask_callback(
     ctx: Context[Any, Any],
     callback_id: str,
     outcome: str = "succeed",
-    result: str | None = None,
+    result: Any = None,
     error_type: str | None = None,
     error_message: str | None = None,
     confirmation_token: str | None = None,
@@ -188,7 +195,7 @@ def ask_callback(
     if state.policy.allow_write and _is_local_callback(state, callback_id):
         return Pending(Verdict.APPROVED)  # a local dry-run: the agent's own sandbox, no confirmation needed
     return ask(ctx, allow_write=state.policy.allow_write, broker=state.broker, tool="send_durable_callback",
-               arguments={"callback_id": callback_id, "outcome": outcome, "result": result,
+               arguments={"callback_id": callback_id, "outcome": outcome, "result": _result_text(result),
                           "error_type": error_type, "error_message": error_message},
                summary=f"Send '{outcome}' to AWS durable callback {callback_id}", confirmation_token=confirmation_token)
 
@@ -198,7 +205,9 @@ def send_durable_callback(
     callback_id: Annotated[str, Field(description="the CallbackId (see diagnose_durable_execution)")],
     approval: Annotated[ElicitationResult[Any], Resolve(ask_callback)],
     outcome: Annotated[Literal["succeed", "fail", "heartbeat"], Field(description="what to send")] = "succeed",
-    result: Annotated[str | None, Field(description="for succeed: the result, usually JSON text")] = None,
+    result: Annotated[
+        Any, Field(description="for succeed: the result as JSON text (a JSON object or array is sent as its text)")
+    ] = None,
     error_type: str | None = None,
     error_message: str | None = None,
     confirmation_token: str | None = None,
@@ -211,6 +220,7 @@ def send_durable_callback(
     verdict = decide(approval)
     if verdict is Verdict.READ_ONLY:
         state.policy.require_write("send_durable_callback", "complete or heartbeat a callback")
+    result = _result_text(result)
     local = _is_local_callback(state, callback_id)
     if verdict is Verdict.PREVIEW:
         token = state.broker.issue("send_durable_callback", {
@@ -221,15 +231,25 @@ def send_durable_callback(
     if verdict is Verdict.DECLINED:
         return ControlOutcome(status="cancelled", target=callback_id, local=local, message="Nothing was sent.")
     if local:
+        from durable_mcp.engine.errors import ServiceError
+        from durable_mcp.errors import UserError
+
         with state.engine_lock:
             engine = state.engine()
             arn = engine.service.arn_for_callback(callback_id)
-            if outcome == "succeed":
-                engine.send_callback_success(callback_id, (result or "").encode())
-            elif outcome == "fail":
-                engine.send_callback_failure(callback_id, error_message or "", error_type)
-            else:
-                engine.send_callback_heartbeat(callback_id)
+            try:
+                if outcome == "succeed":
+                    engine.send_callback_success(callback_id, (result or "").encode())
+                elif outcome == "fail":
+                    engine.send_callback_failure(callback_id, error_message or "", error_type)
+                else:
+                    engine.send_callback_heartbeat(callback_id)
+            except ServiceError as exc:
+                if exc.http_status >= 500:
+                    raise
+                # e.g. a callback that was already answered or timed out: the caller's to fix, not a crash
+                raise UserError(f"The local engine refused the callback: {exc.message} See its state with "
+                                f"diagnose_durable_execution(execution_arn={arn!r}).") from exc
             status = engine.service.get_durable_execution(DurableExecutionArn=arn)["Status"]
         return ControlOutcome(status="done", target=callback_id, local=True, execution_status=status,
                               message=f"Sent {outcome}; the local execution {arn} is now {status}.")
