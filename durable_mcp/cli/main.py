@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "endpoint",
     "history",
     "diagnose",
+    "guidance",
 )
 
 

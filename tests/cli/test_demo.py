@@ -41,3 +41,14 @@ def test_typescript_journey_with_node() -> None:
     done = demo("--language", "typescript")
     assert done.returncode == 0, done.stdout + done.stderr
     assert 'result: {"request_id": "req-1", "status": "approved"}' in done.stdout
+
+
+def test_guidance_and_prerequisites_commands_mirror_the_tools() -> None:
+    guidance = subprocess.run([DURABLE_MCP, "guidance", "waitForCallback", "timeout"], capture_output=True,
+                              text=True, timeout=120, check=False)
+    assert guidance.returncode == 0
+    assert "durable://reference/wait-operations" in guidance.stdout
+    prerequisites = subprocess.run([DURABLE_MCP, "prerequisites", "--json"], capture_output=True, text=True,
+                                   timeout=120, check=False)
+    assert prerequisites.returncode == 0
+    assert '"ready_languages"' in prerequisites.stdout
