@@ -113,6 +113,7 @@ class HandlerWorker:
             raise WorkerError("Sandbox.Timedout", f"Task timed out after {timeout_s:.2f} seconds ({phase})") from None
         if line is None:
             code = self._process.wait() if self._process else None
+            self.kill()  # reaps the process and closes its pipes
             raise WorkerError("Runtime.ExitError", f"Handler process exited with status {code} during {phase}")
         try:
             decoded: dict[str, Any] = json.loads(line)
@@ -123,10 +124,14 @@ class HandlerWorker:
 
     @staticmethod
     def _pump(stream: Any, lines: queue.Queue[str | None]) -> None:
-        for line in stream:
-            if line.strip():
-                lines.put(line)
-        lines.put(None)
+        try:
+            for line in stream:
+                if line.strip():
+                    lines.put(line)
+        except (OSError, ValueError):
+            pass  # the pipe was closed under us by kill(): that is the end of the stream too
+        finally:
+            lines.put(None)
 
     def kill(self) -> None:
         process, self._process = self._process, None
