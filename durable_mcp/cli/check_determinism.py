@@ -35,16 +35,26 @@ def register(sub: Any) -> None:
         metavar="NAME=succeed:JSON|NAME=fail:MESSAGE",
         help="answer callback NAME (or *) this way; default: every callback succeeds with null",
     )
+    parser.add_argument(
+        "--function",
+        dest="functions",
+        action="append",
+        default=[],
+        metavar="NAME=PATH:handler",
+        help="a chained-invoke target the handler calls by NAME (runs for real); repeatable",
+    )
     parser.add_argument("--no-interruptions", action="store_true", help="skip the simulated-crash test")
     parser.add_argument("--max-interruptions", type=int, default=40, metavar="N", help="crash points to try")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from durable_mcp.cli.endpoint import parse_function_spec
     from durable_mcp.cli.run import parse_options
     from durable_mcp.determinism import check_determinism
 
     on_callback, stubs = parse_options(args)
+    functions = dict(parse_function_spec(spec) for spec in args.functions)
     report = check_determinism(
         args.handler_ref,
         args.input,
@@ -52,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         on_callback=on_callback or None,
         interruptions=not args.no_interruptions,
         max_interruptions=args.max_interruptions,
+        functions=functions,
     )
     if args.format == "json":
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")

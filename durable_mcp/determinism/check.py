@@ -28,10 +28,11 @@ from durable_mcp.determinism.models import (
 from durable_mcp.determinism.sandbox import ReplaySandbox
 from durable_mcp.determinism.switch import CheckpointTrap, ServiceSwitch
 from durable_mcp.endpoint.server import EndpointServer, serve
-from durable_mcp.engine.invoker import InvocationFailed
+from durable_mcp.engine.invoker import InvocationFailed, Invoker
 from durable_mcp.engine.local import LocalEngine, RunResult
 from durable_mcp.engine.model import Json
 from durable_mcp.errors import UserError
+from durable_mcp.runtimes import select_invoker
 from durable_mcp.runtimes.process import ProcessInvoker
 from durable_mcp.runtimes.refs import HandlerRef, parse_handler_ref
 
@@ -96,8 +97,11 @@ class _Session:
         stub_steps: Mapping[str, Any],
         on_callback: Mapping[str, str],
         invocation_timeout_s: float,
+        functions: Mapping[str, str],
     ) -> None:
         self.ref = ref
+        self.functions = dict(functions)
+        self._targets: dict[str, Invoker] = {}
         self.payload = payload
         self.stub_steps = dict(stub_steps)
         self.on_callback = dict(on_callback)
@@ -123,10 +127,20 @@ class _Session:
                 self._invokers[seed] = PythonSubprocessInvoker(self.ref, **options)
         return self._invokers[seed]
 
+    def target(self, name: str) -> Invoker:
+        """A chained-invoke target, run in its own worker against the same endpoint."""
+        if name not in self._targets:
+            self._targets[name] = select_invoker(
+                self.functions[name], service=None, endpoint_url=self.server.url, function_name=name, isolated=True
+            )
+        return self._targets[name]
+
     def run(self, crash_at: int | None = None) -> RunRecord:
         """Run the handler to the end on a fresh engine, optionally crashing at one checkpoint call."""
         invoker = self.invoker(None)
         engine = LocalEngine(on_callback=self.on_callback, invocation_timeout_s=self.invocation_timeout_s)
+        for name in self.functions:
+            engine.register_function(name, self.target(name))
         trap = CheckpointTrap(engine.service, crash_at, invoker.crash_current)
         self.switch.use(trap)
         recorder = RecordingInvoker(invoker)
@@ -149,8 +163,10 @@ class _Session:
             return sandbox, None, exc.error, invoker.last_probes
 
     def close(self) -> None:
-        for invoker in self._invokers.values():
-            invoker.close()
+        for invoker in [*self._invokers.values(), *self._targets.values()]:
+            close = getattr(invoker, "close", None)
+            if close is not None:
+                close()
         self.server.close()
 
 
@@ -161,6 +177,7 @@ def _session(
     stub_steps: Mapping[str, Any] | None,
     on_callback: Mapping[str, str] | None,
     invocation_timeout_s: float,
+    functions: Mapping[str, str] | None,
 ) -> Iterator[_Session]:
     session = _Session(
         parse_handler_ref(handler_ref),
@@ -168,6 +185,7 @@ def _session(
         stub_steps or {},
         on_callback or DEFAULT_CALLBACK_ANSWERS,
         invocation_timeout_s,
+        functions or {},
     )
     try:
         yield session
@@ -185,18 +203,20 @@ def check_determinism(
     max_interruptions: int = DEFAULT_MAX_INTERRUPTIONS,
     seeds: Sequence[int] = DEFAULT_SEEDS,
     invocation_timeout_s: float = 60.0,
+    functions: Mapping[str, str] | None = None,
 ) -> DeterminismReport:
     """Check ``path:handler`` for replay divergences and, optionally, crash safety.
 
     ``input_json`` is the execution input as JSON text; ``on_callback`` answers callbacks by name
-    (``{"name" | "*": "succeed:JSON" | "fail:MESSAGE"}``, default: every callback succeeds with null).
+    (``{"name" | "*": "succeed:JSON" | "fail:MESSAGE"}``, default: every callback succeeds with null);
+    ``functions`` maps chained-invoke target names to their ``path:handler`` (run for real).
     """
     if input_json is not None:
         try:
             json.loads(input_json)
         except json.JSONDecodeError as exc:
             raise UserError(f"--input is not valid JSON: {exc.msg} at character {exc.pos}") from None
-    with _session(handler_ref, input_json, stub_steps, on_callback, invocation_timeout_s) as session:
+    with _session(handler_ref, input_json, stub_steps, on_callback, invocation_timeout_s, functions) as session:
         reference = session.run()
         divergences = _replay_all(session, reference, seeds)
         interruption = None

@@ -98,3 +98,16 @@ def test_cli_prints_json_and_exits_1_on_divergence() -> None:
     document = json.loads(done.stdout)
     assert document["deterministic"] is False
     assert document["divergences"][0]["sources"][0]["source"] == "random.randint"
+
+
+@pytest.mark.slow
+def test_chained_invoke_targets_run_for_real() -> None:
+    report = check_determinism(
+        f"{HANDLERS / 'chained.py'}:handler",
+        json.dumps({"amount": 4}),
+        functions={"echo": f"{HANDLERS / 'echo.py'}:handler"},
+        max_interruptions=2,
+    )
+    assert report.status == "SUCCEEDED"
+    assert report.deterministic, report.model_dump_json(indent=2)
+    assert report.invocations == 2  # the invoke suspends the caller until the target ends
