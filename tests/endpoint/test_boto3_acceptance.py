@@ -191,3 +191,26 @@ def test_a_timed_out_callback_raises_callback_timeout(real_time_client: Any) -> 
     eventually(lambda: real_time_client.get_durable_execution(DurableExecutionArn=arn)["Status"] == "FAILED")
     with pytest.raises(real_time_client.exceptions.CallbackTimeoutException):
         real_time_client.send_durable_execution_callback_heartbeat(CallbackId=callback_id)
+
+
+def test_pause_resume_and_delete(lambda_client: Any) -> None:
+    arn = lambda_client.invoke(
+        FunctionName="orders:live", InvocationType="Event", Payload=json.dumps({"amount": 2, "approval": True})
+    )["DurableExecutionArn"]
+    callback_id = eventually(lambda: open_callback_id(lambda_client, arn))
+    paused = lambda_client.pause_durable_execution(DurableExecutionArn=arn, Reason="maintenance window")
+    assert paused["ResponseMetadata"]["HTTPStatusCode"] == 202
+    assert lambda_client.get_durable_execution(DurableExecutionArn=arn)["Status"] in ("PAUSING", "PAUSED")
+    lambda_client.resume_durable_execution(DurableExecutionArn=arn, Reason="done")
+    lambda_client.send_durable_execution_callback_success(CallbackId=callback_id, Result=b"ok")
+    eventually(lambda: lambda_client.get_durable_execution(DurableExecutionArn=arn)["Status"] == "SUCCEEDED")
+    assert lambda_client.delete_durable_execution(DurableExecutionArn=arn)["DeletionRequestTimestamp"]
+    eventually(lambda: _gone(lambda_client, arn))
+
+
+def _gone(client: Any, arn: str) -> bool:
+    try:
+        client.get_durable_execution(DurableExecutionArn=arn)
+    except client.exceptions.ResourceNotFoundException:
+        return True
+    return False
