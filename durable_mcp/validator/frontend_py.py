@@ -261,6 +261,11 @@ class PythonLowering(ast.NodeVisitor):
         func = self.new_func(node.name, kind, node, span_of(node))
         func.is_async = isinstance(node, ast.AsyncFunctionDef)
         self.fill_params(func, node.args)
+        if self._in_class and func.params:
+            # Methods of a class holding a DurableContext replay with it: ``self.ctx.step(...)``.
+            for field in self._class_fields:
+                func.locals.add(f"{func.params[0]}.{field}")
+                func.typed_ctx_params.append(f"{func.params[0]}.{field}")
         in_class, self._in_class = self._in_class, False
         if not in_class:
             self.scope.func.defs[node.name] = func.fid
@@ -272,13 +277,16 @@ class PythonLowering(ast.NodeVisitor):
 
     visit_AsyncFunctionDef = visit_FunctionDef
     _in_class = False
+    _class_fields: tuple[str, ...] = ()
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.scope.func.locals.add(node.name)
+        saved, self._class_fields = self._class_fields, context_fields(node)
         for stmt in node.body:
             self._in_class = isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
             self.visit(stmt)
         self._in_class = False
+        self._class_fields = saved
 
     def lower_lambda(self, node: ast.Lambda, inline: bool, name: str = "<lambda>") -> Func:
         func = self.new_func(name, FuncKind.PLAIN, node, span_of(node))
@@ -540,9 +548,11 @@ class PythonLowering(ast.NodeVisitor):
     # -- calls -----------------------------------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in OPERATIONS:
-            self.lower_operation(node, func, func.value)
-            return
+        if isinstance(func, ast.Attribute) and func.attr in OPERATIONS:
+            receiver = dotted(func.value)
+            if receiver is not None and receiver.count(".") <= 1:
+                self.lower_operation(node, func, func.value, receiver)
+                return
         self.classify(node)
         if isinstance(func, ast.Name):
             args = [a.id if isinstance(a, ast.Name) else None for a in node.args]
@@ -640,7 +650,7 @@ class PythonLowering(ast.NodeVisitor):
             self.op_name_refs.append(node.id)
 
     # -- durable operations ----------------------------------------------------------------------
-    def lower_operation(self, node: ast.Call, func: ast.Attribute, receiver: ast.Name) -> None:
+    def lower_operation(self, node: ast.Call, func: ast.Attribute, receiver_node: ast.expr, receiver: str) -> None:
         method = func.attr
         name_pos, callback_spec = OPERATIONS[method]
         name_node: ast.expr | None = next((k.value for k in node.keywords if k.arg == "name"), None)
@@ -652,7 +662,7 @@ class PythonLowering(ast.NodeVisitor):
         named = name_node is not None and not (isinstance(name_node, ast.Constant) and name_node.value is None)
         if not named and method in FACTORY_NAMED and isinstance(callback_node, ast.Call):
             named = True
-        op = Op(method, receiver.id, span_of(node), span_of(receiver), named)
+        op = Op(method, receiver, span_of(node), span_of(receiver_node), named)
         events = self.scope.func.events
         for arg in node.args:
             if arg is callback_node and callback_spec is not None:
@@ -716,6 +726,28 @@ PythonLowering._table = {  # own handlers only: NodeVisitor's legacy visit_Const
     for name, method in vars(PythonLowering).items()
     if name.startswith("visit_") and hasattr(ast, name[len("visit_"):])
 }
+
+
+def context_fields(node: ast.ClassDef) -> tuple[str, ...]:
+    """Attributes holding a DurableContext: annotated class fields and ``self.x = ctx`` in ``__init__``."""
+    fields: list[str] = []
+    for stmt in node.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and _is_context_type(stmt.annotation):
+            fields.append(stmt.target.id)
+        if not isinstance(stmt, ast.FunctionDef) or stmt.name != "__init__" or not stmt.args.args:
+            continue
+        this = stmt.args.args[0].arg
+        typed = {a.arg for a in stmt.args.args if a.annotation is not None and _is_context_type(a.annotation)}
+        for inner in ast.walk(stmt):
+            if isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Name) and inner.value.id in typed:
+                fields.extend(t.attr for t in inner.targets if isinstance(t, ast.Attribute)
+                              and isinstance(t.value, ast.Name) and t.value.id == this)
+    return tuple(fields)
+
+
+def _is_context_type(annotation: ast.expr) -> bool:
+    name = dotted(annotation)
+    return name is not None and name.rsplit(".", 1)[-1] == "DurableContext"
 
 
 def lower_python(source: str, path: str, syntax_only: bool = False) -> Module:

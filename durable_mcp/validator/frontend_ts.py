@@ -48,6 +48,7 @@ HANDLED_TYPES = FUNCTION_TYPES | {"import_statement", "variable_declarator", "ca
 SDK_MODULE = "@aws/durable-execution-sdk-js"
 TESTING_MODULE = "@aws/durable-execution-sdk-js-testing"
 _IDENTIFIER = re.compile(r"(?<![.\w$])[A-Za-z_$][\w$]*")
+_FIELD_STORE = re.compile(r"this\.([A-Za-z_$][\w$]*)\s*=\s*([A-Za-z_$][\w$]*)")
 _TEST_NAME = re.compile(r"\.(test|spec)\.[cm]?[jt]sx?$")
 
 
@@ -105,6 +106,7 @@ class ScriptLowering:
         self.is_test = False
         self.in_op_name = False
         self.lazy_names: list[set[str]] = []
+        self.class_fields: list[list[str]] = []
         self.nodes: list[Node] = []
         self.starts: list[int] = []
         self.ends: list[int] = []
@@ -336,7 +338,37 @@ class ScriptLowering:
         name = node.child_by_field_name("name")
         if name is not None:
             self.func.locals.add(self.text(name))
+        body = node.child_by_field_name("body")
+        self.class_fields.append(self.context_fields(body) if body is not None else [])
         self.visit_children(node)
+        self.class_fields.pop()
+
+    def context_fields(self, body: Node) -> list[str]:
+        """Fields holding a DurableContext: typed fields, parameter properties, ``this.x = ctx`` in the constructor."""
+        fields: list[str] = []
+        for member in body.named_children:
+            annotation = member.child_by_field_name("type")
+            name = member.child_by_field_name("name")
+            if member.type == "public_field_definition" and annotation is not None and name is not None \
+                    and "DurableContext" in self.text(annotation):
+                fields.append(self.text(name))
+            if member.type != "method_definition" or name is None or self.text(name) != "constructor":
+                continue
+            params = member.child_by_field_name("parameters")
+            typed: set[str] = set()
+            for param in params.named_children if params is not None else []:
+                pattern, kind = param.child_by_field_name("pattern"), param.child_by_field_name("type")
+                if pattern is None or kind is None or "DurableContext" not in self.text(kind):
+                    continue
+                typed.add(self.text(pattern))
+                if any(c.type in ("accessibility_modifier", "readonly") for c in param.children):
+                    fields.append(self.text(pattern))
+            constructor = member.child_by_field_name("body")
+            if constructor is not None and typed:
+                for match in _FIELD_STORE.finditer(self.text(constructor)):
+                    if match.group(2) in typed:
+                        fields.append(match.group(1))
+        return fields
 
     def on_catch(self, node: Node) -> None:
         self.bind_pattern(node.child_by_field_name("parameter"))
@@ -372,6 +404,10 @@ class ScriptLowering:
     def lower_function(self, node: Node, name: str, inline: bool) -> Func:
         func = self.new_func(name, FuncKind.PLAIN, node)
         func.inline = inline
+        if node.type == "method_definition" and self.class_fields:
+            for field in self.class_fields[-1]:
+                func.locals.add(f"this.{field}")
+                func.typed_ctx_params.append(f"this.{field}")
         func.is_async = node.child_count > 0 and node.children[0].type == "async"
         params = node.child_by_field_name("parameters")
         self.stack.append(func)
@@ -440,7 +476,8 @@ class ScriptLowering:
             prop = callee.child_by_field_name("property")
             if obj is not None and prop is not None:
                 method = self.text(prop)
-                if method in OPERATIONS and obj.type == "identifier":
+                on_field = obj.type == "member_expression" and self.text(obj).startswith("this.")
+                if method in OPERATIONS and (obj.type == "identifier" or on_field):
                     self.lower_operation(node, method, obj, arg_nodes, awaited_inside)
                     return
                 if obj.type == "identifier" and self.text(obj) == "Promise" and not self.is_local("Promise") \
