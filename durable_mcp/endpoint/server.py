@@ -37,9 +37,21 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+_SIGNATURES: dict[Any, inspect.Signature] = {}
+
+
+def _signature(method: Any) -> inspect.Signature:
+    key = getattr(method, "__func__", method)
+    if key not in _SIGNATURES:
+        _SIGNATURES[key] = inspect.signature(method)
+    return _SIGNATURES[key]
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
+    # Buffered writes: status line, headers and body leave in one send when the request ends.
+    wbufsize = 64 * 1024
     server: _LambdaHTTPServer
 
     def do_GET(self) -> None:
@@ -70,7 +82,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error("ServiceException", f"{call.route.operation} is not served here.", 500)
             return
         try:
-            inspect.signature(method).bind(**call.kwargs)
+            _signature(method).bind(**call.kwargs)
         except TypeError as exc:
             # An input member the service does not accept; the real service would refuse it too.
             self._send_error("InvalidParameterValueException", str(exc), 400)
