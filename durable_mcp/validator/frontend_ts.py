@@ -714,7 +714,10 @@ class ScriptLowering:
                    edits=[new_edit(line=line, column=col, end_line=line, end_column=col, text=text)])
 
     def mark_floating(self, op: Op, node: Node, awaited: bool) -> None:
-        if awaited:
+        # Most operations are awaited: read the preceding token instead of asking tree-sitter for the
+        # parent, which walks down from the root on every call.
+        start = node.start_byte
+        if awaited or self.src[max(0, start - 16):start].rstrip().endswith((b"await", b"return")):
             return
         parent = node.parent
         floating = False

@@ -14,7 +14,7 @@ from enum import StrEnum
 from durable_mcp.validator.models import Fix
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Span:
     """1-based line and column of the start, and the exclusive end."""
 

@@ -143,3 +143,21 @@ def test_syntax_error_is_one_dr000_with_its_location() -> None:
 def test_suppression_marker_inside_a_string_is_not_a_suppression() -> None:
     code = HEADER + 'DOC = "write # durable: ignore[DR001] on the line"\n'
     assert check(code) == []
+
+
+def test_global_assigned_in_a_decorated_step_is_a_captured_reassignment() -> None:
+    code = textwrap.dedent("""
+        from aws_durable_execution_sdk_python import durable_execution, durable_step
+        COUNT = 0
+
+        @durable_step
+        def bump(step_ctx):
+            global COUNT
+            COUNT += 1
+            return COUNT
+
+        @durable_execution
+        def handler(event, context):
+            return context.step(bump())
+    """)
+    assert check(code) == [(8, "DR006")]
