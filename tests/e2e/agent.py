@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -119,11 +120,11 @@ class Transcript:
         with self.path.open("a") as out:
             out.write(f"\n{text}\n")
 
-    def call(self, tool: str, arguments: Mapping[str, Any], result: CallToolResult) -> None:
+    def call(self, tool: str, arguments: Mapping[str, Any], result: CallToolResult, seconds: float) -> None:
         args = json.dumps(dict(arguments), default=str)
         body = "\n".join(f"    {line}" for line in summarize(result))
         with self.path.open("a") as out:
-            out.write(f"\n- **{tool}** `{args[:600]}`\n{body}\n")
+            out.write(f"\n- **{tool}** `{args[:600]}` ({seconds:.1f} s)\n{body}\n")
 
 
 class Agent:
@@ -134,8 +135,9 @@ class Agent:
         self.transcript = transcript
 
     async def call(self, tool: str, **arguments: Any) -> CallToolResult:
+        started = time.monotonic()
         result = await self.session.call_tool(tool, arguments, read_timeout_seconds=CALL_TIMEOUT_S)
-        self.transcript.call(tool, arguments, result)
+        self.transcript.call(tool, arguments, result, time.monotonic() - started)
         return result
 
     async def ok(self, tool: str, **arguments: Any) -> dict[str, Any]:
