@@ -31,7 +31,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.resolve import Elicit
 from pydantic import BaseModel, Field
 
-from durable_mcp.errors import UserError
+from durable_mcp.server.registry import translate_error
 
 T = TypeVar("T")
 TOKEN_TTL_SECONDS = 600.0
@@ -135,18 +135,21 @@ def decide(approval: ElicitationResult[Any]) -> Verdict:
     return Verdict.DECLINED
 
 
-def resolver(fn: Callable[..., T]) -> Callable[..., T]:
+def resolver(tool: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Give a confirmation resolver the tools' error translation: resolvers run before the tool body,
-    so a :class:`UserError` raised while preparing a preview must become a ``ToolError`` here."""
+    outside its wrapper, so whatever they raise while preparing a preview is translated here."""
 
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return fn(*args, **kwargs)
-        except UserError as exc:
-            raise ToolError(str(exc)) from exc
+    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> T:
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:
+                raise translate_error(tool, exc) from exc
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
 TOKEN_INSTRUCTIONS = (

@@ -25,11 +25,22 @@ TOOL_ACCESS: dict[str, Access] = {}
 log = structlog.get_logger(__name__)
 
 
-def _translate(name: str, exc: Exception) -> ToolError:
+# botocore refuses these arguments before sending anything (a malformed region, a parameter of the
+# wrong shape); the words name the argument, so the caller can fix it.
+BOTOCORE_INPUT_ERRORS = frozenset({"InvalidRegionError", "ParamValidationError"})
+
+
+def translate_error(name: str, exc: Exception) -> ToolError:
+    """The ``ToolError`` a client sees for ``exc`` raised by tool ``name`` (or by one of its resolvers)."""
+    # Tools that report progress run their work in a task group, which wraps whatever it raises.
+    if isinstance(exc, ExceptionGroup) and len(exc.exceptions) == 1:
+        return translate_error(name, exc.exceptions[0])
     if isinstance(exc, ToolError):
         return exc
     if isinstance(exc, UserError):
         return ToolError(str(exc))
+    if type(exc).__module__ == "botocore.exceptions" and type(exc).__name__ in BOTOCORE_INPUT_ERRORS:
+        return ToolError(f"AWS refused the arguments before sending the request: {exc}")
     log.error("tool crashed", tool=name, error_type=type(exc).__name__, exc_info=exc)
     return ToolError(
         f"internal error in {name} ({type(exc).__name__}: {exc}). The server is still running; "
@@ -45,7 +56,7 @@ def _with_errors(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
             try:
                 return await fn(*args, **kwargs)
             except Exception as exc:
-                raise _translate(name, exc) from exc
+                raise translate_error(name, exc) from exc
 
         return async_wrapper
 
@@ -54,7 +65,7 @@ def _with_errors(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except Exception as exc:
-            raise _translate(name, exc) from exc
+            raise translate_error(name, exc) from exc
 
     return wrapper
 

@@ -52,7 +52,7 @@ def _plan(state: AppState, args: dict[str, Any]) -> DeploymentPlan:
     return plan
 
 
-@resolver
+@resolver(DEPLOY)
 def ask_deploy(
     ctx: Context[Any, Any],
     project_dir: str,
@@ -137,7 +137,7 @@ async def deploy_durable_function(
                          message=f"Stack {plan.stack_name} is {result.status}.")
 
 
-@resolver
+@resolver(INVOKE)
 def ask_invoke(
     ctx: Context[Any, Any],
     function: str,

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from durable_mcp.aws.control import ControlResult
 from durable_mcp.inspect.models import Diagnosis, ExecutionList, ExecutionLogs, ExecutionView, HistoryView
-from durable_mcp.server.confirm import TOKEN_INSTRUCTIONS, Pending, Verdict, ask, decide
+from durable_mcp.server.confirm import TOKEN_INSTRUCTIONS, Pending, Verdict, ask, decide, resolver
 from durable_mcp.server.policy import Access
 from durable_mcp.server.registry import add_tool
 from durable_mcp.server.state import AppState, state_of
@@ -182,6 +182,7 @@ def _result_text(result: Any) -> str | None:
     return result if result is None or isinstance(result, str) else json.dumps(result)
 
 
+@resolver("send_durable_callback")
 def ask_callback(
     ctx: Context[Any, Any],
     callback_id: str,
@@ -263,6 +264,7 @@ def send_durable_callback(
     return ControlOutcome(status="done", target=callback_id, local=False, result=done, message=f"Sent {outcome}.")
 
 
+@resolver("stop_durable_execution")
 def ask_stop(
     ctx: Context[Any, Any], execution_arn: str, confirmation_token: str | None = None
 ) -> Elicit[Any] | Pending:

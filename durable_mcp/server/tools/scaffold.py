@@ -9,13 +9,11 @@ from urllib.parse import unquote, urlparse
 from mcp.server import MCPServer
 from mcp.server.elicitation import ElicitationResult
 from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.resolve import Elicit, ListRoots, Resolve
 from pydantic import BaseModel, Field
 
-from durable_mcp.errors import UserError
 from durable_mcp.scaffold.models import ProjectFile, ProjectPreview, ProjectSpec
-from durable_mcp.server.confirm import TOKEN_INSTRUCTIONS, Pending, Verdict, ask, decide
+from durable_mcp.server.confirm import TOKEN_INSTRUCTIONS, Pending, Verdict, ask, decide, resolver
 from durable_mcp.server.policy import WRITE_FLAG, Access
 from durable_mcp.server.registry import add_tool
 from durable_mcp.server.state import state_of
@@ -57,6 +55,7 @@ def client_roots(ctx: Context[Any, Any]) -> ListRoots | None:
     return ListRoots() if caps is not None and caps.roots is not None else None
 
 
+@resolver(TOOL)
 def ask_scaffold(
     ctx: Context[Any, Any],
     name: str,
@@ -68,10 +67,7 @@ def ask_scaffold(
     confirmation_token: str | None = None,
 ) -> Elicit[Any] | Pending:
     state = state_of(ctx)
-    try:
-        preview = _render(name, language, iac, pattern)
-    except UserError as exc:  # resolvers run before the tool body, outside its error translation
-        raise ToolError(str(exc)) from exc
+    preview = _render(name, language, iac, pattern)
     summary = (
         f"Create the {preview.spec.language}/{preview.spec.iac} '{preview.spec.pattern}' project {name!r} "
         f"({len(preview.files)} files) in {output_dir}" + (" replacing what is there" if overwrite else "")
