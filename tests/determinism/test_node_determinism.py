@@ -24,6 +24,7 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_a_typescript_handler_reading_sources_only_inside_steps_is_deterministic(project: Path) -> None:
     report = check_determinism(f"{project / 'steady.ts'}:handler", max_interruptions=2)
     assert report.deterministic

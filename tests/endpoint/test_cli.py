@@ -95,6 +95,7 @@ def test_endpoint_command_serves_a_typescript_handler_to_boto3(tmp_path: Path) -
 
 
 @pytest.mark.skipif(shutil.which("aws") is None, reason="AWS CLI not installed")
+@pytest.mark.slow
 def test_the_aws_cli_works_against_the_endpoint(
     endpoint_process: tuple[subprocess.Popen[str], str], tmp_path: Path
 ) -> None:

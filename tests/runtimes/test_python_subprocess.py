@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from durable_mcp.engine.local import LocalEngine
 from durable_mcp.runtimes.python_subprocess import PythonSubprocessInvoker
 from durable_mcp.runtimes.refs import parse_handler_ref
@@ -36,6 +38,7 @@ def test_a_crashing_handler_is_recorded_and_retried_and_the_engine_survives() ->
     assert calm.result == "calm"
 
 
+@pytest.mark.slow
 def test_a_hanging_handler_is_killed_at_the_invocation_timeout() -> None:
     ref = parse_handler_ref(f"{HANDLERS / 'unruly.py'}:handler")
     started = time.monotonic()
