@@ -285,8 +285,7 @@ class Analysis:
     # -- reporting -------------------------------------------------------------------------------
     def report(self, rule: str, span: Span, message: str, fix: Fix | None = None,
                route: list[RouteStep] | None = None) -> None:
-        # Built from already-typed values: skip re-validation, this runs once per finding on big files.
-        self.findings.append(Finding.model_construct(
+        self.findings.append(Finding(
             rule=rule, severity=RULES[rule].severity, path=self.path, line=span.line, column=span.col,
             end_line=span.end_line, end_column=span.end_col, message=message, fix=fix, route=route or [],
         ))

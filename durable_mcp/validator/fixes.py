@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from durable_mcp.validator.ir import Effect, Span
-from durable_mcp.validator.models import Edit, Fix, new_edit, new_fix
+from durable_mcp.validator.models import Edit, Fix
 
 STEP_NAMES = {Effect.CLOCK: "read-clock", Effect.RANDOM: "generate-id", Effect.IO: "fetch"}
 
 
 def _replace(span: Span, text: str) -> Edit:
-    return new_edit(line=span.line, column=span.col, end_line=span.end_line, end_column=span.end_col, text=text)
+    return Edit(line=span.line, column=span.col, end_line=span.end_line, end_column=span.end_col, text=text)
 
 
 def wrap_step_fix(language: str, span: Span, text: str, ctx: str, effect: Effect) -> Fix | None:
@@ -20,7 +20,7 @@ def wrap_step_fix(language: str, span: Span, text: str, ctx: str, effect: Effect
         new = f'{ctx}.step(lambda _: {text}, name="{name}")'
     else:
         new = f'(await {ctx}.step("{name}", async () => {text}))'
-    return new_fix(description=f'Run it in a step named "{name}" so the value is checkpointed',
+    return Fix(description=f'Run it in a step named "{name}" so the value is checkpointed',
                applicability="suggestion", edits=[_replace(span, new)])
 
 
@@ -29,20 +29,20 @@ def logger_fix(language: str, callee: Span, ctx: str, level: str) -> Fix:
         level = "warning"
     if language != "python" and level in ("log", "trace"):
         level = "info"
-    return new_fix(description=f"Log through the replay-aware {ctx}.logger", applicability="safe",
+    return Fix(description=f"Log through the replay-aware {ctx}.logger", applicability="safe",
                edits=[_replace(callee, f"{ctx}.logger.{level}")])
 
 
 def wait_fix(language: str, span: Span, ctx: str, seconds: int, awaited: bool) -> Fix:
     if language == "python":
         new = f'{ctx}.wait(Duration.from_seconds({seconds}), name="wait-{seconds}s")'
-        return new_fix(description="Wait durably (needs Duration from aws_durable_execution_sdk_python.config)",
+        return Fix(description="Wait durably (needs Duration from aws_durable_execution_sdk_python.config)",
                    applicability="suggestion", edits=[_replace(span, new)])
     new = f'{ctx}.wait("wait-{seconds}s", {{ seconds: {seconds} }})'
-    return new_fix(description="Wait durably with context.wait", applicability="safe" if awaited else "suggestion",
+    return Fix(description="Wait durably with context.wait", applicability="safe" if awaited else "suggestion",
                edits=[_replace(span, new)])
 
 
 def receiver_fix(receiver: Span, own: str) -> Fix:
-    return new_fix(description=f"Use the callback's own context `{own}`", applicability="safe",
+    return Fix(description=f"Use the callback's own context `{own}`", applicability="safe",
                edits=[_replace(receiver, own)])

@@ -25,7 +25,7 @@ from durable_mcp.validator.ir import (
     Span,
     Write,
 )
-from durable_mcp.validator.models import Fix, new_edit, new_fix
+from durable_mcp.validator.models import Edit, Fix
 
 # method -> (position of the name argument, callback (position, role) or None)
 OPERATIONS: dict[str, tuple[int, tuple[int, Role] | None]] = {
@@ -490,10 +490,10 @@ class PythonLowering(ast.NodeVisitor):
     def sorted_fix(self, iterable: ast.expr) -> Fix:
         span = span_of(iterable)
         text = self.segment(iterable)
-        return new_fix(
+        return Fix(
             description="Iterate in a stable order with sorted(...)",
             applicability="safe",
-            edits=[new_edit(line=span.line, column=span.col, end_line=span.end_line, end_column=span.end_col,
+            edits=[Edit(line=span.line, column=span.col, end_line=span.end_line, end_column=span.end_col,
                         text=f"sorted({text})")],
         )
 
@@ -532,7 +532,7 @@ class PythonLowering(ast.NodeVisitor):
         kind = handler.type
         if kind is None:
             line, col = handler.lineno, handler.col_offset + 1
-            edit = new_edit(line=line, column=col, end_line=line, end_column=col + len("except"),
+            edit = Edit(line=line, column=col, end_line=line, end_column=col + len("except"),
                         text="except Exception")
         else:
             candidates = kind.elts if isinstance(kind, ast.Tuple) else [kind]
@@ -540,9 +540,9 @@ class PythonLowering(ast.NodeVisitor):
             if target is None:
                 return None
             span = span_of(target)
-            edit = new_edit(line=span.line, column=span.col, end_line=span.end_line, end_column=span.end_col,
+            edit = Edit(line=span.line, column=span.col, end_line=span.end_line, end_column=span.end_col,
                         text="Exception")
-        return new_fix(description="Catch Exception so SuspendExecution propagates", applicability="safe",
+        return Fix(description="Catch Exception so SuspendExecution propagates", applicability="safe",
                    edits=[edit])
 
     # -- calls -----------------------------------------------------------------------------------
@@ -717,8 +717,8 @@ class PythonLowering(ast.NodeVisitor):
         end = span_of(node)
         insert = f', name="{hint}"' if node.args or node.keywords else f'name="{hint}"'
         line, col = end.end_line, end.end_col - 1  # just before the closing parenthesis
-        return new_fix(description=f'Name the operation "{hint}"', applicability="suggestion",
-                   edits=[new_edit(line=line, column=col, end_line=line, end_column=col, text=insert)])
+        return Fix(description=f'Name the operation "{hint}"', applicability="suggestion",
+                   edits=[Edit(line=line, column=col, end_line=line, end_column=col, text=insert)])
 
 
 PythonLowering._table = {  # own handlers only: NodeVisitor's legacy visit_Constant is slow and useless here

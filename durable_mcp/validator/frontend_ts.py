@@ -25,7 +25,7 @@ from durable_mcp.validator.ir import (
     Span,
     Write,
 )
-from durable_mcp.validator.models import Fix, new_edit, new_fix
+from durable_mcp.validator.models import Edit, Fix
 
 OPERATIONS = frozenset({"step", "wait", "waitForCallback", "createCallback", "waitForCondition", "map",
                         "parallel", "runInChildContext", "invoke"})
@@ -710,8 +710,8 @@ class ScriptLowering:
         assert args_node is not None
         line, col = args_node.start_point[0] + 1, args_node.start_point[1] + 2
         text = f'"{hint}", ' if args else f'"{hint}"'
-        return new_fix(description=f'Name the operation "{hint}"', applicability="suggestion",
-                   edits=[new_edit(line=line, column=col, end_line=line, end_column=col, text=text)])
+        return Fix(description=f'Name the operation "{hint}"', applicability="suggestion",
+                   edits=[Edit(line=line, column=col, end_line=line, end_column=col, text=text)])
 
     def mark_floating(self, op: Op, node: Node, awaited: bool) -> None:
         # Most operations are awaited: read the preceding token instead of asking tree-sitter for the
@@ -741,8 +741,8 @@ class ScriptLowering:
         op.floating = True
         if self.func.is_async and parent.type == "expression_statement":
             line, col = op.span.line, op.span.col
-            op.await_fix = new_fix(description="Await the operation", applicability="safe",
-                               edits=[new_edit(line=line, column=col, end_line=line, end_column=col, text="await ")])
+            op.await_fix = Fix(description="Await the operation", applicability="safe",
+                               edits=[Edit(line=line, column=col, end_line=line, end_column=col, text="await ")])
 
     def used_later(self, name: str, declarator: Node) -> bool:
         scope = declarator.parent

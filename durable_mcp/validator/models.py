@@ -62,11 +62,3 @@ class ValidationReport(BaseModel):
     def has_errors(self) -> bool:
         return any(f.severity == "error" for f in self.findings)
 
-
-def new_edit(line: int, column: int, end_line: int, end_column: int, text: str) -> Edit:
-    """An Edit from values the validator computed itself: no re-validation (hot on large files)."""
-    return Edit.model_construct(line=line, column=column, end_line=end_line, end_column=end_column, text=text)
-
-
-def new_fix(description: str, applicability: Literal["safe", "suggestion"], edits: list[Edit]) -> Fix:
-    return Fix.model_construct(description=description, applicability=applicability, edits=edits)
