@@ -2,8 +2,10 @@
 
 The handler runs with the official ``@aws/durable-execution-sdk-js`` from its own project; the
 SDK reaches the engine over HTTP (``AWS_ENDPOINT_URL_LAMBDA``), exactly as it reaches Lambda.
-TypeScript is transpiled inside the worker with the project's esbuild, else its ``typescript``
-(``transpileModule``), else Node's own type stripping (Node >= 22.18).
+TypeScript is transpiled inside the worker with what the project has, in this order: esbuild
+(one in-memory CommonJS bundle of the handler's own files, packages left external, inline source
+map), tsx (its CommonJS register hook), typescript (``transpileModule`` per file through a require
+hook; TypeScript 7 has no such API), else Node's own type stripping (Node >= 22.18).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def find_node(node: str = "node") -> str:
 
 
 SDK_PACKAGE = "@aws/durable-execution-sdk-js"
-TRANSPILERS = ("esbuild", "typescript")
+TRANSPILERS = ("esbuild", "tsx", "typescript")
 
 
 def _package_dirs(start: Path) -> list[Path]:
@@ -72,7 +74,8 @@ def preflight(ref: HandlerRef, node: str) -> None:
         return
     raise UserError(
         f"Cannot run {ref.path.name}: no TypeScript transpiler in its project and Node {major}.{minor} "
-        "cannot run .ts files. Install one (npm i -D esbuild, or npm i -D typescript@~6.0.3) or use Node >= 22.18."
+        "cannot run .ts files. Install one (npm i -D esbuild, npm i -D tsx, or npm i -D typescript@~6.0.3) "
+        "or use Node >= 22.18."
     )
 
 

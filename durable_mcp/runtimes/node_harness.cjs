@@ -252,13 +252,18 @@ async function loadModule(file) {
   if (/\.(c|m)?tsx?$/.test(file)) {
     const esbuildPath = resolveFrom(dir, "esbuild");
     if (esbuildPath) return loadWithEsbuild(esbuildPath, file);
+    const tsxPath = resolveFrom(dir, "tsx/cjs/api");
+    if (tsxPath) {
+      require(tsxPath).register();
+      return require(file);
+    }
     const typescriptPath = resolveFrom(dir, "typescript");
     if (typescriptPath) return loadWithTypeScript(typescriptPath, file);
     if (process.features && process.features.typescript) return import(pathToFileURL(file).href);
     throw Object.assign(
       new Error(
         `Cannot run ${path.basename(file)}: no TypeScript transpiler found from ${dir}. ` +
-          "Install one in the project (npm i -D esbuild, or npm i -D typescript@~6.0.3), " +
+          "Install one in the project (npm i -D esbuild, npm i -D tsx, or npm i -D typescript@~6.0.3), " +
           "or use Node >= 22.18, which runs .ts files natively.",
       ),
       { code: "DURABLE_MCP_NO_TRANSPILER" },

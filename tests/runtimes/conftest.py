@@ -15,6 +15,7 @@ HANDLERS = Path(__file__).parent / "handlers"
 
 # The preferred transpiler, and the fallback through the typescript package's transpileModule.
 ESBUILD_TOOLCHAIN = {**DURABLE_JS, "esbuild": "^0.28.0"}
+TSX_TOOLCHAIN = {**DURABLE_JS, "tsx": "^4.20.0"}
 TYPESCRIPT_TOOLCHAIN = {
     **DURABLE_JS,
     "typescript": "~6.0.3",

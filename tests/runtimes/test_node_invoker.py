@@ -12,7 +12,13 @@ from durable_mcp.engine.local import LocalEngine, RunResult
 from durable_mcp.errors import UserError
 from durable_mcp.runtimes.node import NodeInvoker
 from durable_mcp.runtimes.refs import parse_handler_ref
-from tests.runtimes.conftest import HANDLERS, TYPESCRIPT_TOOLCHAIN, ProjectFactory
+from tests.runtimes.conftest import (
+    ESBUILD_TOOLCHAIN,
+    HANDLERS,
+    TSX_TOOLCHAIN,
+    TYPESCRIPT_TOOLCHAIN,
+    ProjectFactory,
+)
 
 pytestmark = pytest.mark.node
 
@@ -66,9 +72,15 @@ def python_run() -> RunResult:
         return dry_run(engine, f"{HANDLERS / 'workflow.py'}:handler")
 
 
-@pytest.mark.parametrize("packages", ["esbuild", "typescript"])
-def test_typescript_dry_run_matches_python_event_for_event(node_project: ProjectFactory, packages: str) -> None:
-    project = node_project("workflow.ts", **({"packages": TYPESCRIPT_TOOLCHAIN} if packages == "typescript" else {}))
+@pytest.mark.parametrize(
+    "packages",
+    [ESBUILD_TOOLCHAIN, TSX_TOOLCHAIN, TYPESCRIPT_TOOLCHAIN],
+    ids=["esbuild", "tsx", "typescript"],
+)
+def test_typescript_dry_run_matches_python_event_for_event(
+    node_project: ProjectFactory, packages: dict[str, str]
+) -> None:
+    project = node_project("workflow.ts", packages=packages)
     with (
         LocalEngine() as engine,
         NodeInvoker(parse_handler_ref(f"{project}/workflow.ts:handler"), service=engine.service) as node,
