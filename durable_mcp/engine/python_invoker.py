@@ -64,7 +64,10 @@ def absolute_ref(ref: str) -> str:
     re-import the handler whatever its working directory."""
     target, sep, attr = ref.rpartition(":")
     if sep and _is_path(target):
-        return f"{Path(target).expanduser().resolve()}:{attr}"
+        try:
+            return f"{Path(target).expanduser().resolve()}:{attr}"
+        except (OSError, ValueError):
+            return ref  # load_handler reports the problem
     return ref
 
 
@@ -75,16 +78,20 @@ def load_handler(ref: str) -> Callable[..., Any]:
         raise UserError(f"Handler reference {ref!r} must look like path/to/file.py:handler or module:handler.")
     module: ModuleType
     if _is_path(target):
-        path = Path(target).expanduser().resolve()
-        if not path.is_file():
+        try:
+            path = Path(target).expanduser().resolve()
+            found = path.is_file()
+        except (OSError, ValueError) as exc:  # e.g. a NUL byte or an unreadable home directory
+            raise UserError(f"Invalid handler path {target!r}: {exc}") from None
+        if not found:
             raise UserError(f"Handler file not found: {path}")
         name = "durable_mcp_handler_" + hashlib.sha1(str(path).encode()).hexdigest()[:12]
         module = sys.modules.get(name) or _import_file(name, path)
     else:
         try:
             module = importlib.import_module(target)
-        except ImportError as exc:
-            raise UserError(f"Cannot import handler module {target!r}: {exc}") from exc
+        except Exception as exc:  # any failure while importing user code is the user's to fix
+            raise UserError(f"Cannot import handler module {target!r}: {type(exc).__name__}: {exc}") from exc
     handler = getattr(module, attr, None)
     if not callable(handler):
         raise UserError(f"{target} has no callable named {attr!r}.")

@@ -312,3 +312,19 @@ def test_result_size_limits_follow_the_service() -> None:
     result = engine.result(arn)
     assert result.status == "FAILED" and result.error is not None
     assert "limit for EXECUTION is 6291456 bytes" in result.error["ErrorMessage"]
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("\x00bad.py:handler", "Invalid handler path"),
+        ("does_not_exist_module:handler", "Cannot import handler module"),
+        ("no-colon-here", "must look like"),
+        ("missing/file.py:handler", "Handler file not found"),
+    ],
+)
+def test_bad_handler_references_are_user_errors(ref: str, message: str) -> None:
+    from durable_mcp.errors import UserError
+
+    with pytest.raises(UserError, match=message):
+        LocalEngine().start(ref, None)
