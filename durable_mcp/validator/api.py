@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import structlog
@@ -75,10 +77,28 @@ def _syntax_finding(path: str, line: int, column: int, message: str) -> Finding:
                    end_column=max(column, 1), message=f"Cannot parse the file: {message}")
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic GC while one file is analysed.
+
+    The syntax tree and the IR are tens of thousands of acyclic objects that live exactly as long as the
+    analysis; full collections would traverse them repeatedly (a third of the time on large files).
+    Only the caller that found the collector enabled turns it back on, so concurrent callers are safe.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_source(source: str, language: str, path: str, selected: frozenset[str]) -> list[Finding]:
     """All findings for one file, filtered by ``selected``, suppressed inline, one per rule and line."""
     try:
-        raw = _analyse(source, language, path)
+        with _collector_paused():
+            raw = _analyse(source, language, path)
     except RecursionError:
         raw = [_syntax_finding(path, 1, 1, "nesting too deep to analyse")]
     seen: set[tuple[str, int]] = set()

@@ -56,3 +56,16 @@ def test_a_broken_file_does_not_stop_the_others(tmp_path: Path) -> None:
     report = validate_paths([tmp_path])
     assert report.files_checked == 2
     assert [(Path(f.path).name, f.rule) for f in report.findings] == [("a_broken.py", "DR000"), ("b_ok.py", "DR001")]
+
+
+def test_the_collector_state_is_restored_after_each_file() -> None:
+    import gc
+
+    validate_source("x = 1\n", "python")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        validate_source("x = 1\n", "python")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
