@@ -24,7 +24,7 @@ def language_for(path: Path, text: str | None = None) -> str | None:
     language = CODE_LANGUAGES.get(path.suffix.lower())
     if language is not None:
         return language
-    if path.suffix.lower() in TEMPLATE_SUFFIXES and text is not None and "AWS::" in text:
+    if path.suffix.lower() in TEMPLATE_SUFFIXES and text is not None and "AWS::" in text and "Resources" in text:
         return "sam" if "AWS::Serverless" in text else "cloudformation"
     return None
 

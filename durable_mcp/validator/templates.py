@@ -360,6 +360,8 @@ def check_template(source: str, path: str, language: str) -> list[Finding]:
         column = int(getattr(first, "columnnumber", 1) or 1)
         message = getattr(first, "message", "not a template mapping")
         return [_finding("DR000", path, line, f"Cannot parse the template: {message}", column)]
+    if not isinstance(template.get("Resources"), dict):
+        return []  # YAML/JSON that mentions AWS types but is not a template (an event fixture, a config)
     findings = TemplateCheck(template, path, language).run()
     if "Transform" in template and language != "sam":
         language = "sam"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
-from durable_mcp.validator import validate_source
+from durable_mcp.validator import validate_paths, validate_source
 
 ROLE_WITH_INLINE_POLICY = textwrap.dedent("""
     AWSTemplateFormatVersion: "2010-09-09"
@@ -91,3 +92,10 @@ def test_sam_with_a_local_code_uri_translates() -> None:
               DurableConfig: { ExecutionTimeout: 900 }
     """)
     assert rules(source, "sam") == []
+
+
+def test_json_that_only_mentions_aws_types_is_not_a_template(tmp_path: Path) -> None:
+    (tmp_path / "event.json").write_text('{"detail-type": "AWS::S3::Bucket change", "Resources": ["arn:x"]}')
+    (tmp_path / "config.yaml").write_text("kind: AWS::Lambda::Function\n")
+    report = validate_paths([tmp_path])
+    assert report.findings == []
