@@ -121,15 +121,20 @@ class AwsClients:
             return "us-east-1"
         raise AwsUnavailableError("No AWS region configured: pass --region or set AWS_REGION.")
 
-    def client(self, service: str) -> Any:
-        if service not in self._clients:
+    def client(self, service: str, *, control_plane: bool = False) -> Any:
+        """A boto3 client. ``--endpoint-url`` redirects Lambda's durable and Invoke calls only: with
+        ``control_plane`` (functions, versions, configuration) Lambda calls go to AWS as usual, since a
+        local durable endpoint does not serve them."""
+        separate = control_plane and service == "lambda" and bool(self.settings.endpoint_url)
+        key = f"{service}/control" if separate else service
+        if key not in self._clients:
             # Profile and credential problems surface here, on first use, not at construction.
             with aws_call("configuration"):
-                self._clients[service] = self._create_client(service)
-            log.debug("aws client created", service=service, endpoint=self.settings.endpoint_url)
-        return self._clients[service]
+                self._clients[key] = self._create_client(service, redirect=not separate)
+            log.debug("aws client created", service=key, endpoint=self.settings.endpoint_url)
+        return self._clients[key]
 
-    def _create_client(self, service: str) -> Any:
+    def _create_client(self, service: str, *, redirect: bool = True) -> Any:
         from botocore.config import Config
 
         config = Config(
@@ -138,10 +143,11 @@ class AwsClients:
             region_name=self.region(),
         )
         kwargs: dict[str, Any] = {"config": config}
-        if service == "lambda" and self.settings.endpoint_url:
+        local_lambda = service == "lambda" and redirect and self.settings.endpoint_is_loopback
+        if service == "lambda" and redirect and self.settings.endpoint_url:
             kwargs["endpoint_url"] = self.settings.endpoint_url
         if self.session.get_credentials() is None:
-            if not (service == "lambda" and self.settings.endpoint_is_loopback):
+            if not local_lambda:
                 raise AwsUnavailableError(
                     "No AWS credentials found (environment, profile, SSO or instance role). Configure them, "
                     "pass --profile, or continue without AWS: local executions keep working."

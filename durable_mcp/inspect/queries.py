@@ -257,7 +257,8 @@ def _log_terms(invocation_id: str, events: Iterable[Mapping[str, Any]]) -> list[
 def _log_group(clients: AwsClients, function: str, qualifier: str) -> str | None:
     """A custom ``LoggingConfig.LogGroup`` if the function has one."""
     with aws_call("lambda:GetFunctionConfiguration", function):
-        config = clients.client("lambda").get_function_configuration(FunctionName=function, Qualifier=qualifier)
+        lam = clients.client("lambda", control_plane=True)
+        config = lam.get_function_configuration(FunctionName=function, Qualifier=qualifier)
     group = (config.get("LoggingConfig") or {}).get("LogGroup")
     return str(group) if group else None
 

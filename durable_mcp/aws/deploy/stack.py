@@ -309,7 +309,7 @@ def _result(stacks: StackClient, stack_name: str, notes: list[str] | None = None
 
 def _functions(clients: AwsClients, resources: list[dict[str, Any]]) -> list[DeployedFunction]:
     """Function, version and alias ARNs from the stack's resources (physical ids)."""
-    lam = clients.client("lambda")
+    lam = clients.client("lambda", control_plane=True)
     functions: dict[str, DeployedFunction] = {}
     for resource in resources:
         if resource.get("ResourceType") != "AWS::Lambda::Function" or not resource.get("PhysicalResourceId"):
