@@ -58,7 +58,7 @@ def diagnose_folded(
     if arn is not None:
         diagnosis.console_url = arn.console_url
         if arn.is_local:
-            diagnosis.findings.append("Local execution (account 000000000000): inspected in the local store.")
+            diagnosis.findings.append("Local execution (account 000000000000): a dry-run or local endpoint execution.")
         else:
             diagnosis.next_steps.append(f"Open the execution in the Lambda console: {arn.console_url}")
     return diagnosis
@@ -246,7 +246,7 @@ def _running(folded: FoldedHistory, ex: ExecutionView, now: datetime) -> Diagnos
         summary += f", times out at {_clock(cb.until)}" if cb.until else ", no timeout set"
         summary += f"; heartbeat due by {_clock(cb.heartbeat_due_by)}." if cb.heartbeat_due_by else "."
         steps.append(
-            f"Complete it with send_callback (success or failure) using callback id {cb.callback_id}, "
+            f"Complete it with send_durable_callback (succeed or fail) using callback id {cb.callback_id}, "
             "or make the external system do so."
         )
         if cb.heartbeat_due_by:
