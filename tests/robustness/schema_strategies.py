@@ -11,6 +11,7 @@ references, languages, source code), so generated calls get past the first check
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from hypothesis import strategies as st
@@ -64,12 +65,19 @@ JSON_VALUES = st.recursive(
 STRINGS = st.text(max_size=40) | st.sampled_from(DOMAIN_STRINGS)
 
 
+Hints = Mapping[str, st.SearchStrategy[Any]]
+
+
 class UnsupportedSchemaError(ValueError):
     """The schema uses a keyword this converter does not implement."""
 
 
-def from_schema(schema: dict[str, Any] | bool) -> st.SearchStrategy[Any]:
-    """A strategy for values valid against ``schema`` (the subset described in the module docstring)."""
+def from_schema(schema: dict[str, Any] | bool, hints: Hints | None = None) -> st.SearchStrategy[Any]:
+    """A strategy for values valid against ``schema`` (the subset described in the module docstring).
+
+    ``hints`` offers extra candidate values for top-level properties by name (an existing handler for
+    ``handler``, a known ARN for ``execution_arn``); those not valid for the property are dropped.
+    """
     if schema is True or schema == {}:
         return JSON_VALUES
     if schema is False:
@@ -89,10 +97,10 @@ def from_schema(schema: dict[str, Any] | bool) -> st.SearchStrategy[Any]:
         return JSON_VALUES
     if isinstance(kind, list):
         return st.one_of([from_schema(schema | {"type": one}) for one in kind])
-    return _typed(kind, schema)
+    return _typed(kind, schema, hints)
 
 
-def _typed(kind: str, schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+def _typed(kind: str, schema: dict[str, Any], hints: Hints | None = None) -> st.SearchStrategy[Any]:
     if kind == "string":
         return STRINGS
     if kind == "integer":
@@ -107,16 +115,23 @@ def _typed(kind: str, schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     if kind == "array":
         return st.lists(from_schema(schema.get("items", True)), max_size=5)
     if kind == "object":
-        return _object(schema)
+        return _object(schema, hints or {})
     raise UnsupportedSchemaError(f"unsupported type {kind!r}")
 
 
-def _object(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+def _object(schema: dict[str, Any], hints: Hints) -> st.SearchStrategy[dict[str, Any]]:
     properties: dict[str, Any] = schema.get("properties", {})
     required = set(schema.get("required", ()))
+
+    def values(name: str, sub: dict[str, Any]) -> st.SearchStrategy[Any]:
+        plain = from_schema(sub)
+        if name not in hints:
+            return plain
+        return hints[name].filter(Draft202012Validator(sub).is_valid) | plain
+
     fixed = st.fixed_dictionaries(
-        {name: from_schema(sub) for name, sub in properties.items() if name in required},
-        optional={name: from_schema(sub) for name, sub in properties.items() if name not in required},
+        {name: values(name, sub) for name, sub in properties.items() if name in required},
+        optional={name: values(name, sub) for name, sub in properties.items() if name not in required},
     )
     extra = schema.get("additionalProperties", False)
     if extra is False:

@@ -45,6 +45,8 @@ def server_parameters(workdir: Path) -> StdioServerParameters:
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV} | OFFLINE_AWS
     env["AWS_CONFIG_FILE"] = str(workdir / "no-such-aws-config")
     env["AWS_SHARED_CREDENTIALS_FILE"] = str(workdir / "no-such-aws-credentials")
+    # Dry runs import handlers from the workspace; bytecode caches there would read as unconfirmed writes.
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     return StdioServerParameters(
         command=sys.executable,
         args=["-m", "durable_mcp", "--allow-write", "--store", str(workdir / "store.sqlite3")],
@@ -73,7 +75,11 @@ class Sweep:
     tools: dict[str, Tool]
     outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)
     protocol_errors: Counter[tuple[str, str]] = field(default_factory=Counter)
+    tool_errors: Counter[tuple[str, str]] = field(default_factory=Counter)
     failures: list[tuple[Call, str]] = field(default_factory=list)
+    # Identifiers seen in results, offered back as arguments so later calls reach real executions.
+    execution_arns: set[str] = field(default_factory=set)
+    callback_ids: set[str] = field(default_factory=set)
 
     @property
     def calls(self) -> int:
@@ -94,6 +100,8 @@ class Sweep:
                 self.record(call, "failure", f"internal error: {text}")
             else:
                 self.record(call, "tool error")
+                message = text.removeprefix(f"Error executing tool {call.tool}: ")
+                self.tool_errors[(call.tool, _first_line(message))] += 1
             return
         schema = self.tools[call.tool].output_schema if call.tool in self.tools else None
         if schema is None:
@@ -104,6 +112,19 @@ class Sweep:
             self.record(call, "failure", f"structured content breaks the output schema: {problems[:3]}")
         else:
             self.record(call, "result")
+            self._harvest(result.structured_content)
+
+    def _harvest(self, value: Any, key: str = "") -> None:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                self._harvest(item, name)
+        elif isinstance(value, list):
+            for item in value:
+                self._harvest(item, key)
+        elif isinstance(value, str) and key == "callback_id":
+            self.callback_ids.add(value)
+        elif isinstance(value, str) and value.startswith("arn:aws:lambda:") and "/durable-execution/" in value:
+            self.execution_arns.add(value)
 
     def report(self) -> str:
         lines = [f"{self.calls} calls"]
@@ -111,6 +132,8 @@ class Sweep:
         for tool in tools:
             counts = ", ".join(f"{outcome}={n}" for (t, outcome), n in sorted(self.outcomes.items()) if t == tool)
             lines.append(f"  {tool}: {counts}")
+        lines.append("Most frequent tool errors:")
+        lines += [f"  {tool}: {message} x{n}" for (tool, message), n in self.tool_errors.most_common(30)]
         if self.protocol_errors:
             lines.append("JSON-RPC errors (malformed input only):")
             lines += [f"  {kind}: {message} x{n}" for (kind, message), n in sorted(self.protocol_errors.items())]

@@ -9,6 +9,7 @@ confirmed; the test checks that nothing appeared next to the scratch folder or i
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,12 +20,15 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.robustness.schema_strategies import (
+    PYTHON_HANDLER,
+    TEMPLATE,
+    TS_HANDLER,
     from_schema,
     malformed_arguments,
     nest,
     unknown_tool_names,
 )
-from tests.robustness.stdio_server import Call, ServerUnderTest, running_server
+from tests.robustness.stdio_server import Call, ServerUnderTest, Sweep, running_server
 
 MIN_CALLS = 2_000
 GENERATED_PER_TOOL = 95
@@ -33,6 +37,8 @@ UNKNOWN_TOOL_CALLS = 60
 # Each call of this tool runs a handful of CLIs (aws, node, sam, cdk) for seconds; a few suffice.
 SLOW_TOOLS = {"check_durable_prerequisites": 3}
 CALL_TIMEOUT = 30.0
+WORKSPACE = Path(__file__).parent / "workspace"
+HANDLERS = ("handlers/order.py:handler", "handlers/quick.py:handler", "handlers/order.py:missing", "handlers/none.py:h")
 STORE_FILES = {"store.sqlite3", "store.sqlite3-wal", "store.sqlite3-shm", "store.sqlite3-journal"}
 
 
@@ -63,23 +69,57 @@ def as_call(tool: str, kind: str) -> Callable[[Any], Call]:
     return lambda arguments: Call(tool, kind, arguments)
 
 
+def hints(found: Sweep) -> dict[str, st.SearchStrategy[Any]]:
+    """Values that get generated calls past the first checks: the workspace's handlers and files, and
+    the executions and callbacks earlier calls created."""
+    events = from_schema(True) | st.fixed_dictionaries({"items": st.lists(st.fixed_dictionaries(
+        {"price": st.integers() | st.floats(allow_nan=False) | st.text(max_size=3)}), max_size=3)})
+    offered: dict[str, st.SearchStrategy[Any]] = {
+        "handler": st.sampled_from(HANDLERS),
+        "input": events,
+        "payload": events,
+        "language": st.sampled_from(("python", "typescript", "javascript", "cloudformation", "sam", "PYTHON ")),
+        "paths": st.lists(st.sampled_from((".", "handlers", "handlers/order.py", "handlers/quick.py")), max_size=3),
+        "source": st.sampled_from((PYTHON_HANDLER, TS_HANDLER, TEMPLATE)),
+    }
+    if found.execution_arns:
+        arns = sorted(found.execution_arns)
+        offered["execution_arn"] = st.sampled_from(arns)
+        offered["function"] = st.sampled_from(sorted({arn.split(":")[6] for arn in arns}))
+    if found.callback_ids:
+        offered["callback_id"] = st.sampled_from(sorted(found.callback_ids))
+    return offered
+
+
+def order_of_sweep(tools: dict[str, Any]) -> list[str]:
+    """Dry runs first, so that the execution and callback tools then meet real executions."""
+    return sorted(tools, key=lambda name: (name != "run_durable_function_locally", name))
+
+
 @pytest.mark.slow
 def test_every_tool_survives_generated_and_malformed_calls(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     workdir = outside / "work"
-    workdir.mkdir(parents=True)
+    shutil.copytree(WORKSPACE, workdir)
     (outside / "neighbour.txt").write_text("must stay untouched\n")
     before = files_under(outside, skip=workdir)
+    workspace_before = files_under(workdir, skip=workdir / "store.sqlite3")
     stderr = tmp_path / "server-stderr.log"
     started = time.monotonic()
 
     with stderr.open("w") as errlog, running_server(workdir, errlog, timeout=CALL_TIMEOUT) as server:
         tools = server.sweep.tools
-        for name, tool in sorted(tools.items()):
+        for name in order_of_sweep(tools):
+            tool = tools[name]
             generated = SLOW_TOOLS.get(name, GENERATED_PER_TOOL)
             malformed = SLOW_TOOLS.get(name, MALFORMED_PER_TOOL)
-            sweep(server, from_schema(tool.input_schema).map(as_call(name, "generated")), generated)
+            offered = {} if name == "check_replay_determinism" else hints(server.sweep)
+            sweep(server, from_schema(tool.input_schema, offered).map(as_call(name, "generated")), generated)
             sweep(server, malformed_arguments(tool.input_schema).map(lambda case, n=name: Call(n, *case)), malformed)
+        # Checking a real handler replays it dozens of times (seconds each), so it gets two explicit calls
+        # instead of generated ones.
+        for handler in HANDLERS[:2]:
+            server.call(Call("check_replay_determinism", "real handler", {"handler": handler, "input": {"items": []}}))
         sweep(server, unknown_tool_names(set(tools)).map(lambda n: Call(n, "unknown tool", {})), UNKNOWN_TOOL_CALLS)
         # Deeper than the transport can parse (yet shallow enough for the client to encode): the SDK drops
         # the request without an answer, having no id to address an error to; the server must carry on.
@@ -97,4 +137,8 @@ def test_every_tool_survives_generated_and_malformed_calls(tmp_path: Path) -> No
     assert not result.failures, f"{result.report()}\n\nserver stderr:\n{crash_logs(stderr)}"
     assert result.calls >= MIN_CALLS
     assert files_under(outside, skip=workdir) == before, "something was written next to the server's folder"
-    assert {p.name for p in workdir.iterdir()} <= STORE_FILES, "an unconfirmed call wrote into the server's folder"
+    workspace_after = files_under(workdir, skip=workdir / "store.sqlite3")
+    written = set(workspace_after) - set(workspace_before)
+    assert written <= STORE_FILES, f"unconfirmed calls wrote into the server's folder: {sorted(written)}"
+    assert {p: workspace_after.get(p) for p in workspace_before} == workspace_before, "a workspace file changed"
+    assert server.sweep.execution_arns, "no dry run succeeded, so the execution tools met no real execution"
