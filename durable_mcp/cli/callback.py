@@ -25,7 +25,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from durable_mcp.cli.run import _json, report
+    from durable_mcp.cli.run import _json, node_invoker_factory, report
     from durable_mcp.engine.errors import ServiceError
     from durable_mcp.engine.local import LocalEngine
     from durable_mcp.engine.store.sqlite import default_store_path
@@ -34,6 +34,8 @@ def run(args: argparse.Namespace) -> int:
     if args.result is not None:
         _json(args.result, "--result")
     engine = LocalEngine(store=args.store or default_store_path())
+    closers: list[Any] = []
+    engine.service.invoker_factory = node_invoker_factory(engine, closers)
     try:
         try:
             arn = engine.service.arn_for_callback(args.callback_id)
@@ -47,4 +49,6 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"{exc.code}: {exc.message}") from None
         return report(engine, arn, args.format)
     finally:
+        for closer in closers:
+            closer.close()
         engine.close()

@@ -18,11 +18,13 @@ def register(sub: Any) -> None:
     parser = sub.add_parser(
         "run",
         help="run a durable handler locally (virtual time, full history)",
-        description="Run a Python durable handler on the embedded engine until it ends or waits for a "
-        "callback. Waits, retries and timeouts are skipped in virtual time unless --real-time. "
-        "Without --store the execution is kept in memory only.",
+        description="Run a durable handler on the embedded engine until it ends or waits for a "
+        "callback: Python in-process, TypeScript/JavaScript under Node. Waits, retries and timeouts "
+        "are skipped in virtual time unless --real-time. Without --store the execution is kept in "
+        "memory only.",
     )
-    parser.add_argument("handler_ref", metavar="PATH.py:handler", help="handler file and function name")
+    parser.add_argument("handler_ref", metavar="PATH.py:handler",
+                        help="handler file and function name (.py, or .ts/.js/... for Node)")
     parser.add_argument("--input", default=None, metavar="JSON", help="input event as JSON text")
     parser.add_argument("--real-time", action="store_true", help="wait on the wall clock instead of skipping")
     parser.add_argument(
@@ -81,6 +83,28 @@ def parse_options(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, A
     return on_callback, stubs
 
 
+def is_node_ref(handler_ref: str) -> bool:
+    from durable_mcp.runtimes.refs import NODE_EXTENSIONS
+
+    return handler_ref.rpartition(":")[0].endswith(NODE_EXTENSIONS) or handler_ref.endswith(NODE_EXTENSIONS)
+
+
+def node_invoker_factory(engine: Any, closers: list[Any]) -> Any:
+    """The engine's invoker factory, extended to TypeScript/JavaScript references (Node runtime)."""
+    python_factory = engine.service.invoker_factory
+
+    def factory(handler_ref: str) -> Any:
+        if not is_node_ref(handler_ref):
+            return python_factory(handler_ref)
+        from durable_mcp.runtimes import select_invoker
+
+        invoker = select_invoker(handler_ref, service=engine.service, stub_steps=engine.stub_steps)
+        closers.append(invoker)
+        return invoker
+
+    return factory
+
+
 def run(args: argparse.Namespace) -> int:
     from durable_mcp.engine.local import LocalEngine
 
@@ -96,15 +120,28 @@ def run(args: argparse.Namespace) -> int:
         stub_steps=stubs,
         on_callback=on_callback,
     )
+    closers: list[Any] = []
+    engine.service.invoker_factory = node_invoker_factory(engine, closers)
     try:
+        if is_node_ref(args.handler_ref):
+            from durable_mcp.runtimes.refs import parse_handler_ref
+
+            ref = str(parse_handler_ref(args.handler_ref))
+            invoker = engine.service.invoker_factory(ref)
+            engine.register_function(args.function_name, invoker, handler_ref=ref)
+            handler: Any = None
+        else:
+            handler = args.handler_ref
         arn = engine.start(
-            args.handler_ref,
+            handler,
             payload,
             function_name=args.function_name,
             execution_timeout_s=args.execution_timeout,
         )
         return report(engine, arn, args.format)
     finally:
+        for closer in closers:
+            closer.close()
         engine.close()
 
 

@@ -138,15 +138,21 @@ class LocalEngine:
         aliases: tuple[str, ...] = ("live",),
         execution_timeout_s: int = DEFAULT_EXECUTION_TIMEOUT_S,
         retention_days: int = 14,
+        handler_ref: str | None = None,
     ) -> None:
-        """Make a handler callable by name (``start``, ``Invoke`` and chained ``context.invoke``)."""
+        """Make a handler callable by name (``start``, ``Invoke`` and chained ``context.invoke``).
+
+        A Python handler reference (``path.py:handler``) is stored with its executions so another
+        process can resume them; for an invoker object, ``handler_ref`` says what to store (the
+        service's ``invoker_factory`` must then know how to rebuild it).
+        """
         if isinstance(handler_or_invoker, str):
             handler_or_invoker = absolute_ref(handler_or_invoker)
+            handler_ref = handler_or_invoker
         if isinstance(handler_or_invoker, str) or not hasattr(handler_or_invoker, "invoke"):
             invoker = self._python_invoker(handler_or_invoker, name)
         else:
             invoker = handler_or_invoker
-        handler_ref = handler_or_invoker if isinstance(handler_or_invoker, str) else None
         self.service.register_function(
             name,
             invoker,

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 HANDLERS = Path(__file__).parent / "handlers" / "flows.py"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -78,3 +82,28 @@ def test_a_waiting_run_resumes_from_the_store_with_the_callback_command(tmp_path
     assert (finished["status"], finished["result"]) == ("SUCCEEDED", '{"ok": true}')
     again = cli("callback", "succeed", callback_id, "--store", str(store))
     assert again.returncode == 2 and "no longer open" in again.stderr
+
+
+@pytest.mark.node
+def test_run_and_callback_drive_a_javascript_handler_under_node(tmp_path: Path) -> None:
+    from tests.support.node_toolchain import DURABLE_JS, link_node_modules
+
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(REPO / "tests" / "runtimes" / "handlers" / "workflow.mjs", project / "workflow.mjs")
+    link_node_modules(project, DURABLE_JS)
+    store = tmp_path / "store.sqlite3"
+    ref = f"{project / 'workflow.mjs'}:handler"
+
+    waiting = cli("run", ref, "--input", '{"amount": 21}', "--store", str(store), "--format", "json")
+    assert waiting.returncode == 0, waiting.stderr
+    document = json.loads(waiting.stdout)
+    assert document["status"] == "RUNNING"
+    (started,) = [e for e in document["events"] if e["EventType"] == "CallbackStarted"]
+
+    callback_id = started["CallbackStartedDetails"]["CallbackId"]
+    # A new process: the Node invoker is rebuilt from the reference stored with the execution.
+    done = cli("callback", "succeed", callback_id, "--result", "[1]", "--store", str(store), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    finished = json.loads(done.stdout)
+    assert (finished["status"], finished["result"]) == ("SUCCEEDED", {"total": 42, "answer": "[1]"})
