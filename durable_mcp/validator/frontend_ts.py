@@ -48,6 +48,7 @@ HANDLED_TYPES = FUNCTION_TYPES | {"import_statement", "variable_declarator", "ca
 SDK_MODULE = "@aws/durable-execution-sdk-js"
 TESTING_MODULE = "@aws/durable-execution-sdk-js-testing"
 _IDENTIFIER = re.compile(r"(?<![.\w$])[A-Za-z_$][\w$]*")
+_DOTTED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 _FIELD_STORE = re.compile(r"this\.([A-Za-z_$][\w$]*)\s*=\s*([A-Za-z_$][\w$]*)")
 _TEST_NAME = re.compile(r"\.(test|spec)\.[cm]?[jt]sx?$")
 
@@ -108,6 +109,7 @@ class ScriptLowering:
         self.lazy_names: list[set[str]] = []
         self.class_fields: list[list[str]] = []
         self.nodes: list[Node] = []
+        self.env_reads: set[int] = set()
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.dispatch: dict[str, Callable[[Node], None]] = {
@@ -143,6 +145,7 @@ class ScriptLowering:
         """Sorted positions of every handled node (outer before inner at the same start)."""
         found = QueryCursor(query).captures(root).get("n", [])
         found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        self.env_reads = {n.start_byte for n in found if n.type == "member_expression"}
         self.nodes = found
         self.starts = [n.start_byte for n in found]
         self.ends = [n.end_byte for n in found]
@@ -439,17 +442,9 @@ class ScriptLowering:
 
     # -- calls ------------------------------------------------------------------------------------
     def callee_name(self, node: Node) -> str | None:
-        """Dotted name of a callee made of identifiers and property accesses."""
-        if node.type == "identifier":
-            return self.text(node)
-        if node.type == "member_expression":
-            obj = node.child_by_field_name("object")
-            prop = node.child_by_field_name("property")
-            if obj is None or prop is None:
-                return None
-            head = self.callee_name(obj)
-            return f"{head}.{self.text(prop)}" if head is not None else None
-        return None
+        """Dotted name of a callee made only of identifiers and property accesses."""
+        text = self.text(node)
+        return text if _DOTTED.fullmatch(text) else None
 
     def qualify(self, dotted: str) -> tuple[str, bool] | None:
         """(qualified name, is_import) resolving the head through the import map."""
@@ -491,7 +486,7 @@ class ScriptLowering:
             self.classify_plain_call(node, name, arg_nodes)
             self.func.events.append(Call(name, span_of(node),
                                          [self.text(a) if a.type == "identifier" else None for a in arg_nodes]))
-        if arg_nodes and self.is_handler_wrapper(callee):
+        if arg_nodes and b"withDurableExecution" in (callee.text or b"") and self.is_handler_wrapper(callee):
             arg_nodes = self.lower_handler_wrapper(arg_nodes)
         self.visit(callee)
         for arg in arg_nodes:
@@ -861,15 +856,14 @@ class ScriptLowering:
 
     # -- reads ----------------------------------------------------------------------------------
     def on_member(self, node: Node) -> None:
-        obj = node.child_by_field_name("object")
-        if obj is not None and obj.type == "member_expression" and self.text(obj) == "process.env" \
-                and not self.is_local("process"):
+        # Only `process.env.X` reads are indexed as members; other members just hold nested calls.
+        if node.start_byte not in self.env_reads:
+            self.visit_inside(node)
+            return
+        if not self.is_local("process"):
             prop = node.child_by_field_name("property")
             if prop is None or self.text(prop) not in S.ENV_ALLOWED:
                 self.add_source(Effect.ENV, node, "process.env", None)
-            return
-        if obj is not None:
-            self.visit(obj)
 
     def on_subscript(self, node: Node) -> None:
         obj = node.child_by_field_name("object")
