@@ -39,7 +39,7 @@ def test_stuck_on_callback_names_the_callback_id_and_both_deadlines():
     assert item.callback_id == "Y2IxMjM="
     assert item.until == h.T0 + timedelta(hours=1)
     assert item.heartbeat_due_by == h.T0 + timedelta(seconds=60)
-    assert "Y2IxMjM=" in d.summary and any("send_callback" in s for s in d.next_steps)
+    assert "Y2IxMjM=" in d.summary and any("send_durable_callback" in s for s in d.next_steps)
 
 
 def test_overdue_callback_is_flagged():
