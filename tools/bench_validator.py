@@ -256,6 +256,8 @@ def main() -> int:
               f"replayguard P {p} R {r}; validator P {p2} R {r2}")
         if peer[1]:
             print(f"replayguard findings without a counterpart (not scored): {dict(peer[1])}")
+        print("replayguard 0.2.1 checks Python/TS/JS/Java/Rust handlers (RG001-RG005, RG900); it has no template, "
+              "suppression or test-file rules, so rows without a counterpart count as misses for it.")
     else:
         print("replayguard not installed: pip install replayguard==0.2.1 for the peer columns")
     missing = sorted(k for k in labels - ours)
