@@ -148,6 +148,8 @@ class DurableService:
         # Executions with callbacks to offer to callback_handler or chained invokes to fail once
         # their invocation ends, so the driver never scans every record.
         self._attention: dict[str, None] = {}
+        # Ended executions past their retention period are gone, as in the service.
+        self.store.purge_expired(self.clock.time())
         self._recover()
 
     # ------------------------------------------------------------------ registry

@@ -148,3 +148,22 @@ def test_two_processes_on_one_store_cannot_overwrite_each_other(tmp_path: Path) 
     with pytest.raises(ResourceConflictException):
         mine.service.send_durable_execution_callback_failure(CallbackId=callback_id, Error={"ErrorMessage": "late"})
     assert mine.result(arn).result == '"from them"'  # reloaded from the store
+
+
+def test_ended_executions_are_purged_after_their_retention_period(tmp_path: Path) -> None:
+    from durable_mcp.engine.errors import ResourceNotFoundException
+
+    store = tmp_path / "retention.sqlite3"
+    engine = LocalEngine(store=store)
+    engine.register_function("short", f"{HANDLERS / 'flows.py'}:steps", retention_days=1)
+    ended = engine.start(None, "1", function_name="short")
+    waiting = engine.start(f"{HANDLERS / 'flows.py'}:approval", json.dumps({}), function_name="open")
+    engine.service.clock.advance_to(engine.service.clock.time() + 2 * 86_400)
+    engine.service.store.save_clock_offset(engine.service.clock.offset)
+    engine.close()
+
+    later = LocalEngine(store=store)
+    with pytest.raises(ResourceNotFoundException):
+        later.service.get_durable_execution(DurableExecutionArn=ended)
+    assert later.result(waiting).status == "RUNNING"  # running executions are never purged
+    later.close()

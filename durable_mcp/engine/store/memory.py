@@ -45,6 +45,16 @@ class MemoryStore:
         if rec is not None:
             self._by_id.pop(rec.execution_id, None)
 
+    def purge_expired(self, now: float) -> int:
+        expired = [
+            arn
+            for arn, rec in self._records.items()
+            if rec.end is not None and rec.end.timestamp() + rec.retention_days * 86_400 < now
+        ]
+        for arn in expired:
+            self.delete(arn)
+        return len(expired)
+
     def append_logs(self, arn: str, lines: list[str]) -> None:
         self._logs.setdefault(arn, []).extend(lines)
 

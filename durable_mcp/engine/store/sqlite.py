@@ -192,6 +192,21 @@ class SqliteStore:
             for table in ("executions", "operations", "events", "logs"):
                 self._db.execute(f"DELETE FROM {table} WHERE arn=?", (arn,))
 
+    def purge_expired(self, now: float) -> int:
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            arns = [
+                str(row[0])
+                for row in self._db.execute(
+                    'SELECT arn FROM executions WHERE "end" IS NOT NULL '
+                    "AND \"end\" + json_extract(meta, '$.retention_days') * 86400 < ?",
+                    (now,),
+                )
+            ]
+            for table in ("executions", "operations", "events", "logs"):
+                self._db.executemany(f"DELETE FROM {table} WHERE arn=?", [(arn,) for arn in arns])
+        return len(arns)
+
     def append_logs(self, arn: str, lines: list[str]) -> None:
         with self._db:
             self._db.execute("BEGIN")
