@@ -11,11 +11,12 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 
 import structlog
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
 from mcp.types import ToolAnnotations
 
 from durable_mcp.errors import UserError
@@ -70,6 +71,18 @@ def _with_errors(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+class TextKeepingMetadata(FuncMetadata):
+    """The SDK decodes JSON text sent for any parameter not annotated exactly ``str`` (some clients send
+    lists as text), so a ``str | None`` parameter given '{"Resources": {}}', '[1]' or 'true' received a
+    dict, list or bool and refused it. Parameters that accept text keep the text the caller sent."""
+
+    def pre_parse_json(self, data: dict[str, Any]) -> dict[str, Any]:
+        parsed = super().pre_parse_json(data)
+        fields = self.arg_model.model_fields
+        return {key: data[key] if key in fields and str in get_args(fields[key].annotation) else value
+                for key, value in parsed.items()}
+
+
 def add_tool(
     mcp: MCPServer[Any],
     fn: Callable[..., Any],
@@ -92,6 +105,9 @@ def add_tool(
     # Pydantic titles every property ("Files Checked"); they repeat the names and cost agents context.
     tool = mcp._tool_manager.get_tool(name)
     if tool is not None:
+        meta = tool.fn_metadata
+        tool.fn_metadata = TextKeepingMetadata(arg_model=meta.arg_model, output_schema=meta.output_schema,
+                                               output_model=meta.output_model, wrap_output=meta.wrap_output)
         tool.description = " ".join((tool.description or "").split())
         tool.parameters = compact_schema(tool.parameters)
         if tool.fn_metadata.output_schema is not None:
