@@ -4,16 +4,21 @@
 command ``check-determinism`` and the MCP tool ``check_replay_determinism`` wrap it.
 """
 
-from durable_mcp.determinism.check import check_determinism
-from durable_mcp.determinism.models import (
-    DESCRIPTION,
-    DeterminismReport,
-    Divergence,
-    InterruptionFinding,
-    InterruptionReport,
-    OperationSignature,
-    SourceRead,
-)
+from typing import TYPE_CHECKING
+
+from durable_mcp._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from durable_mcp.determinism.check import check_determinism
+    from durable_mcp.determinism.models import (
+        DESCRIPTION,
+        DeterminismReport,
+        Divergence,
+        InterruptionFinding,
+        InterruptionReport,
+        OperationSignature,
+        SourceRead,
+    )
 
 __all__ = [
     "DESCRIPTION",
@@ -25,3 +30,8 @@ __all__ = [
     "SourceRead",
     "check_determinism",
 ]
+
+__getattr__ = lazy_exports(__name__, {
+    "check_determinism": "durable_mcp.determinism.check",
+    **{name: "durable_mcp.determinism.models" for name in __all__ if name != "check_determinism"},
+})

@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import jinja2
 from pydantic import BaseModel
 
 from durable_mcp.errors import UserError, check_framework, check_language
 from durable_mcp.guidance.assets import asset_dir
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 class PromptArgument(BaseModel):
@@ -77,6 +80,8 @@ _IAC_PHRASE = re.compile(r"\buse\s+(cdk|sam|cloudformation)\b", re.IGNORECASE)
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    import jinja2  # on first render: keeps jinja2 off the server's start-up path
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(asset_dir("prompts")),
         undefined=jinja2.StrictUndefined,

@@ -1,28 +1,21 @@
 """Deploy a SAM, CDK or CloudFormation project, split into plan (change set) and apply."""
 
-from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from durable_mcp.aws.deploy import tools
-from durable_mcp.aws.deploy.models import (
-    DeployedFunction,
-    DeploymentFailedError,
-    DeploymentFailure,
-    DeploymentPlan,
-    DeploymentResult,
-    Method,
-    Progress,
-    ResourceChange,
-    StackEvent,
-)
-from durable_mcp.aws.deploy.package import Packager, fill_code_parameters, package_template, translate_sam
-from durable_mcp.aws.deploy.project import detect_method, find_template, load_template
-from durable_mcp.aws.deploy.stack import StackClient, apply_plan, create_plan, decline_plan, describe_plan
-from durable_mcp.aws.session import AwsClients
-from durable_mcp.errors import UserError
+from durable_mcp._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from durable_mcp.aws.deploy.flow import apply_deployment, decline_deployment, deploy, plan_deployment
+    from durable_mcp.aws.deploy.models import (
+        DeployedFunction,
+        DeploymentFailedError,
+        DeploymentFailure,
+        DeploymentPlan,
+        DeploymentResult,
+        ResourceChange,
+        StackEvent,
+    )
 
 __all__ = [
     "DeployedFunction",
@@ -38,139 +31,10 @@ __all__ = [
     "plan_deployment",
 ]
 
-
-def _clients_for(clients: AwsClients | None, region: str | None) -> AwsClients:
-    clients = clients or AwsClients()
-    if region and region != clients.settings.region:
-        return AwsClients(clients.settings.model_copy(update={"region": region}), clients.local, clients.local_logs)
-    return clients
-
-
-def plan_deployment(
-    project_dir: str | Path,
-    method: Method = "auto",
-    stack_name: str | None = None,
-    region: str | None = None,
-    parameters: dict[str, str] | None = None,
-    *,
-    bucket: str | None = None,
-    clients: AwsClients | None = None,
-    use_installed_cli: bool = True,
-    poll_seconds: float = 2.0,
-) -> DeploymentPlan:
-    """Create (but do not execute) a change set for the project and return its preview."""
-    project = Path(project_dir).resolve()
-    resolved = detect_method(project, method)
-    clients = _clients_for(clients, region)
-    stack = stack_name or project.name
-    params = dict(parameters or {})
-    stacks = StackClient(clients, poll_seconds=poll_seconds)
-    if resolved == "cdk":
-        if stack_name is None:
-            raise UserError(
-                "CDK projects need stack_name: the id of the stack in the CDK app (e.g. OrderFlowStack; "
-                "`cdk list` shows them)."
-            )
-        return _plan_with_cdk(project, stacks, stack_name, params)
-    if resolved == "sam" and use_installed_cli and tools.sam_cli() is not None:
-        existing = stacks.stack(stack)
-        arn = tools.sam_prepare_change_set(
-            project,
-            stack_name=stack,
-            region=clients.region(),
-            parameters=params,
-            bucket=bucket,
-            settings=clients.settings,
-        )
-        return describe_plan(
-            stacks,
-            stack_name=stack,
-            change_set=arn,
-            method="sam",
-            tool="sam-cli",
-            creating=existing is None or existing["StackStatus"] == "REVIEW_IN_PROGRESS",
-            artifact_bucket=bucket,
-            notes=[],
-        )
-    template_path = find_template(project)
-    if template_path is None:
-        raise UserError(f"No template.yaml in {project}.")
-    packager = Packager(clients, stack, bucket)
-    template = package_template(load_template(template_path), template_path.parent, packager)
-    params, notes = fill_code_parameters(template, template_path.parent, packager, params)
-    if resolved == "sam":
-        template = translate_sam(template, clients, params)
-        notes.append(
-            "SAM template expanded locally with aws-sam-translator (no SAM CLI found); code directories "
-            "were zipped as they are, so dependencies must be vendored or built beforehand."
-        )
-    return create_plan(
-        stacks,
-        stack_name=stack,
-        template=template,
-        parameters=params,
-        method=resolved,
-        upload=packager.upload,
-        artifact_bucket=packager.bucket,
-        notes=notes,
-    )
-
-
-def _plan_with_cdk(project: Path, stacks: StackClient, stack: str, params: dict[str, str]) -> DeploymentPlan:
-    existing = stacks.stack(stack)
-    name = f"durable-mcp-{datetime.now(UTC).strftime('%Y%m%d%H%M%S')}"
-    tools.cdk_prepare_change_set(
-        project,
-        stack_name=stack,
-        region=stacks.clients.region(),
-        parameters=params,
-        change_set_name=name,
-        settings=stacks.clients.settings,
-    )
-    return describe_plan(
-        stacks,
-        stack_name=stack,
-        change_set=name,
-        method="cdk",
-        tool="cdk-cli",
-        creating=existing is None or existing["StackStatus"] == "REVIEW_IN_PROGRESS",
-        artifact_bucket=None,
-        notes=[],
-    )
-
-
-def apply_deployment(
-    plan: DeploymentPlan,
-    progress: Progress | None = None,
-    *,
-    clients: AwsClients | None = None,
-    poll_seconds: float = 2.0,
-) -> DeploymentResult:
-    """Execute a confirmed plan; raises :class:`DeploymentFailedError` naming the failing resource."""
-    stacks = StackClient(_clients_for(clients, plan.region), poll_seconds=poll_seconds)
-    return apply_plan(stacks, plan, progress)
-
-
-def decline_deployment(plan: DeploymentPlan, *, clients: AwsClients | None = None) -> None:
-    """Delete the plan's change set, and the empty stack a first plan created."""
-    decline_plan(StackClient(_clients_for(clients, plan.region)), plan)
-
-
-def deploy(
-    project_dir: str | Path,
-    method: Method = "auto",
-    stack_name: str | None = None,
-    region: str | None = None,
-    parameters: dict[str, str] | None = None,
-    *,
-    bucket: str | None = None,
-    confirm: Callable[[DeploymentPlan], bool] | None = None,
-    progress: Progress | None = None,
-    clients: AwsClients | None = None,
-) -> DeploymentResult | None:
-    """Plan, ask ``confirm`` (if given), then apply; returns None when the plan was declined."""
-    plan = plan_deployment(project_dir, method, stack_name, region, parameters, bucket=bucket, clients=clients)
-    if confirm is not None and not confirm(plan):
-        decline_deployment(plan, clients=clients)
-        return None
-    return apply_deployment(plan, progress, clients=clients)
+_MODELS = ("DeployedFunction", "DeploymentFailedError", "DeploymentFailure", "DeploymentPlan", "DeploymentResult",
+           "ResourceChange", "StackEvent")
+_FLOW = ("apply_deployment", "decline_deployment", "deploy", "plan_deployment")
+__getattr__ = lazy_exports(__name__, {
+    **dict.fromkeys(_MODELS, "durable_mcp.aws.deploy.models"),
+    **dict.fromkeys(_FLOW, "durable_mcp.aws.deploy.flow"),
+})
