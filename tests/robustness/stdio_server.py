@@ -9,6 +9,7 @@ errors, and nothing is written.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -39,9 +40,17 @@ OFFLINE_AWS = {
 }
 DROPPED_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL_STS")
 INTERNAL_ERROR = "internal error in "
+# Argument validation failing on a type, bound or required key means the published input schema and the
+# server's own validation disagree. Checks the schema cannot express (pydantic "value_error") are fine.
+VALIDATION_ERROR = re.compile(r"validation errors? for \w+Arguments")
+ERROR_TYPE = re.compile(r"\[type=(\w+)")
 
 
-def server_parameters(workdir: Path) -> StdioServerParameters:
+def refused_by_schema_rules(text: str) -> bool:
+    return bool(VALIDATION_ERROR.search(text)) and any(kind != "value_error" for kind in ERROR_TYPE.findall(text))
+
+
+def server_parameters(workdir: Path, flags: tuple[str, ...] = ()) -> StdioServerParameters:
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV} | OFFLINE_AWS
     env["AWS_CONFIG_FILE"] = str(workdir / "no-such-aws-config")
     env["AWS_SHARED_CREDENTIALS_FILE"] = str(workdir / "no-such-aws-credentials")
@@ -49,7 +58,7 @@ def server_parameters(workdir: Path) -> StdioServerParameters:
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return StdioServerParameters(
         command=sys.executable,
-        args=["-m", "durable_mcp", "--allow-write", "--store", str(workdir / "store.sqlite3")],
+        args=["-m", "durable_mcp", "--allow-write", *flags, "--store", str(workdir / "store.sqlite3")],
         env=env,
         cwd=str(workdir),
     )
@@ -98,6 +107,8 @@ class Sweep:
                 self.record(call, "failure", f"untranslated crash: {text!r}")
             elif INTERNAL_ERROR in text:
                 self.record(call, "failure", f"internal error: {text}")
+            elif call.kind == "generated" and refused_by_schema_rules(text):
+                self.record(call, "failure", f"arguments valid for the input schema were refused: {text}")
             else:
                 self.record(call, "tool error")
                 message = text.removeprefix(f"Error executing tool {call.tool}: ")
@@ -197,18 +208,20 @@ def _first_line(message: str) -> str:
 
 
 @contextmanager
-def running_server(workdir: Path, stderr: TextIO, *, timeout: float) -> Iterator[ServerUnderTest]:
+def running_server(
+    workdir: Path, stderr: TextIO, *, timeout: float, flags: tuple[str, ...] = ()
+) -> Iterator[ServerUnderTest]:
     with anyio.from_thread.start_blocking_portal("asyncio") as portal:
-        opened = portal.wrap_async_context_manager(_session(workdir, stderr))
+        opened = portal.wrap_async_context_manager(_session(server_parameters(workdir, flags), stderr))
         with opened as session:
             tools = portal.call(_initialize, session)
             yield ServerUnderTest(portal, session, tools, timeout)
 
 
-def _session(workdir: Path, stderr: TextIO) -> AbstractAsyncContextManager[ClientSession]:
+def _session(parameters: StdioServerParameters, stderr: TextIO) -> AbstractAsyncContextManager[ClientSession]:
     @asynccontextmanager
     async def opened() -> Any:
-        async with stdio_client(server_parameters(workdir), errlog=stderr) as (read, write), ClientSession(
+        async with stdio_client(parameters, errlog=stderr) as (read, write), ClientSession(
             read, write
         ) as session:
             yield session

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,10 @@ from tests.robustness.schema_strategies import (
 from tests.robustness.stdio_server import Call, ServerUnderTest, Sweep, running_server
 
 MIN_CALLS = 2_000
+SENSITIVE_PER_TOOL = 50
+# In this order: the dry runs create the executions the readers then show.
+SENSITIVE_TOOLS = ("run_durable_function_locally", "send_durable_callback", "get_durable_execution",
+                   "get_durable_execution_history", "diagnose_durable_execution", "get_durable_execution_logs")
 GENERATED_PER_TOOL = 95
 MALFORMED_PER_TOOL = 45
 UNKNOWN_TOOL_CALLS = 60
@@ -96,8 +101,10 @@ def order_of_sweep(tools: dict[str, Any]) -> list[str]:
     return sorted(tools, key=lambda name: (name != "run_durable_function_locally", name))
 
 
-@pytest.mark.slow
-def test_every_tool_survives_generated_and_malformed_calls(tmp_path: Path) -> None:
+@contextmanager
+def sandboxed_server(tmp_path: Path, flags: tuple[str, ...] = ()) -> Iterator[ServerUnderTest]:
+    """The server in ``tmp_path/outside/work`` (a copy of the workspace); afterwards it must still answer
+    tools/list, every call must have passed, and nothing may have been written but the store."""
     outside = tmp_path / "outside"
     workdir = outside / "work"
     shutil.copytree(WORKSPACE, workdir)
@@ -107,7 +114,28 @@ def test_every_tool_survives_generated_and_malformed_calls(tmp_path: Path) -> No
     stderr = tmp_path / "server-stderr.log"
     started = time.monotonic()
 
-    with stderr.open("w") as errlog, running_server(workdir, errlog, timeout=CALL_TIMEOUT) as server:
+    with stderr.open("w") as errlog, running_server(workdir, errlog, timeout=CALL_TIMEOUT, flags=flags) as server:
+        yield server
+        final = server.list_tools()
+
+    result = server.sweep
+    replay = tmp_path / "failures.json"
+    replay.write_text(json.dumps([{"tool": c.tool, "kind": c.kind, "arguments": c.arguments, "why": why}
+                                  for c, why in result.failures], indent=1))
+    print(f"\n{result.report()}\nsweep took {time.monotonic() - started:.1f}s; failing calls in {replay}")
+    assert {tool.name for tool in final} == set(result.tools), "the server did not answer tools/list after the sweep"
+    assert not result.failures, f"{result.report()}\n\nserver stderr:\n{crash_logs(stderr)}"
+    assert files_under(outside, skip=workdir) == before, "something was written next to the server's folder"
+    workspace_after = files_under(workdir, skip=workdir / "store.sqlite3")
+    written = set(workspace_after) - set(workspace_before)
+    assert written <= STORE_FILES, f"unconfirmed calls wrote into the server's folder: {sorted(written)}"
+    assert {p: workspace_after.get(p) for p in workspace_before} == workspace_before, "a workspace file changed"
+    assert result.execution_arns, "no dry run succeeded, so the execution tools met no real execution"
+
+
+@pytest.mark.slow
+def test_every_tool_survives_generated_and_malformed_calls(tmp_path: Path) -> None:
+    with sandboxed_server(tmp_path) as server:
         tools = server.sweep.tools
         for name in order_of_sweep(tools):
             tool = tools[name]
@@ -126,19 +154,15 @@ def test_every_tool_survives_generated_and_malformed_calls(tmp_path: Path) -> No
         too_deep = Call("get_durable_guidance", "nested beyond the transport's limit",
                         {"topic": "saga", "junk": nest(230)})
         server.call(too_deep, timeout=3.0, may_go_unanswered=True)
-        final = server.list_tools()
+    assert server.sweep.calls >= MIN_CALLS
 
-    result = server.sweep
-    replay = tmp_path / "failures.json"
-    replay.write_text(json.dumps([{"tool": c.tool, "kind": c.kind, "arguments": c.arguments, "why": why}
-                                  for c, why in result.failures], indent=1))
-    print(f"\n{result.report()}\nsweep took {time.monotonic() - started:.1f}s; failing calls in {replay}")
-    assert {tool.name for tool in final} == set(tools), "the server did not answer tools/list after the sweep"
-    assert not result.failures, f"{result.report()}\n\nserver stderr:\n{crash_logs(stderr)}"
-    assert result.calls >= MIN_CALLS
-    assert files_under(outside, skip=workdir) == before, "something was written next to the server's folder"
-    workspace_after = files_under(workdir, skip=workdir / "store.sqlite3")
-    written = set(workspace_after) - set(workspace_before)
-    assert written <= STORE_FILES, f"unconfirmed calls wrote into the server's folder: {sorted(written)}"
-    assert {p: workspace_after.get(p) for p in workspace_before} == workspace_before, "a workspace file changed"
-    assert server.sweep.execution_arns, "no dry run succeeded, so the execution tools met no real execution"
+
+@pytest.mark.slow
+def test_tools_revealing_payloads_survive_generated_calls_with_sensitive_data_access(tmp_path: Path) -> None:
+    """With --allow-sensitive-data-access these tools return inputs, results, errors and log lines
+    (wrapped as untrusted data) instead of redacting them: a different path through each."""
+    with sandboxed_server(tmp_path, flags=("--allow-sensitive-data-access",)) as server:
+        for name in SENSITIVE_TOOLS:
+            schema = server.sweep.tools[name].input_schema
+            sweep(server, from_schema(schema, hints(server.sweep)).map(as_call(name, "generated")), SENSITIVE_PER_TOOL)
+    assert server.sweep.outcomes[("get_durable_execution_logs", "result")] > 0
