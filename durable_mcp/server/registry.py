@@ -19,6 +19,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
 from mcp.types import ToolAnnotations
 
+from durable_mcp.engine.errors import ServiceError
 from durable_mcp.errors import UserError
 from durable_mcp.server.policy import Access
 
@@ -42,6 +43,9 @@ def translate_error(name: str, exc: Exception) -> ToolError:
         return ToolError(str(exc))
     if type(exc).__module__ == "botocore.exceptions" and type(exc).__name__ in BOTOCORE_INPUT_ERRORS:
         return ToolError(f"AWS refused the arguments before sending the request: {exc}")
+    if isinstance(exc, ServiceError) and exc.http_status < 500:
+        # The local engine refusing a request the way Lambda would (a bad execution name, an unknown ARN).
+        return ToolError(f"The local durable engine refused the request: {exc}")
     log.error("tool crashed", tool=name, error_type=type(exc).__name__, exc_info=exc)
     return ToolError(
         f"internal error in {name} ({type(exc).__name__}: {exc}). The server is still running; "

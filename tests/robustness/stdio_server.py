@@ -164,9 +164,26 @@ class ServerUnderTest:
         self.sweep = Sweep(tools={tool.name: tool for tool in tools})
 
     def call(self, call: Call, *, timeout: float | None = None, may_go_unanswered: bool = False) -> None:
-        timeout = timeout or self._timeout
+        self._portal.call(self._call_and_judge, call, timeout or self._timeout, may_go_unanswered)
+
+    def call_concurrently(self, calls: list[Call], concurrency: int) -> None:
+        """Send ``calls`` with up to ``concurrency`` of them in flight at once."""
+        self._portal.call(self._call_all, calls, concurrency)
+
+    async def _call_all(self, calls: list[Call], concurrency: int) -> None:
+        limiter = anyio.CapacityLimiter(concurrency)
+
+        async def one(call: Call) -> None:
+            async with limiter:
+                await self._call_and_judge(call, self._timeout, False)
+
+        async with anyio.create_task_group() as group:
+            for call in calls:
+                group.start_soon(one, call)
+
+    async def _call_and_judge(self, call: Call, timeout: float, may_go_unanswered: bool) -> None:
         try:
-            result = self._portal.call(self._raw_call, call.tool, call.arguments, timeout)
+            result = await self._raw_call(call.tool, call.arguments, timeout)
         except MCPError as exc:
             if exc.code == REQUEST_TIMEOUT and may_go_unanswered:
                 self.sweep.record(call, "no answer")

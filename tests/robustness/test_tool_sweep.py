@@ -33,6 +33,10 @@ from tests.robustness.stdio_server import Call, ServerUnderTest, Sweep, running_
 
 MIN_CALLS = 2_000
 SENSITIVE_PER_TOOL = 50
+DRY_RUN = "run_durable_function_locally"
+CONCURRENT_SEED_RUNS = 20
+CONCURRENT_CALLS = 500
+CONCURRENCY = 8
 # In this order: the dry runs create the executions the readers then show.
 SENSITIVE_TOOLS = ("run_durable_function_locally", "send_durable_callback", "get_durable_execution",
                    "get_durable_execution_history", "diagnose_durable_execution", "get_durable_execution_logs")
@@ -57,6 +61,20 @@ def sweep(server: ServerUnderTest, calls: st.SearchStrategy[Call], examples: int
         server.call(call)
 
     send()
+
+
+def drawn(calls: st.SearchStrategy[Call], examples: int) -> list[Call]:
+    """``examples`` calls generated up front, for sending concurrently."""
+    found: list[Call] = []
+
+    @settings(max_examples=examples, derandomize=True, database=None, deadline=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(calls)
+    def collect(call: Call) -> None:
+        found.append(call)
+
+    collect()
+    return found
 
 
 def files_under(root: Path, skip: Path) -> dict[str, float]:
@@ -86,6 +104,8 @@ def hints(found: Sweep) -> dict[str, st.SearchStrategy[Any]]:
         "language": st.sampled_from(("python", "typescript", "javascript", "cloudformation", "sam", "PYTHON ")),
         "paths": st.lists(st.sampled_from((".", "handlers", "handlers/order.py", "handlers/quick.py")), max_size=3),
         "source": st.sampled_from((PYTHON_HANDLER, TS_HANDLER, TEMPLATE)),
+        # Few names, so runs reuse them (idempotent starts, conflicts with a different input).
+        "execution_name": st.sampled_from(("run-1", "run-2", "order_42")),
     }
     if found.execution_arns:
         arns = sorted(found.execution_arns)
@@ -155,6 +175,20 @@ def test_every_tool_survives_generated_and_malformed_calls(tmp_path: Path) -> No
                         {"topic": "saga", "junk": nest(230)})
         server.call(too_deep, timeout=3.0, may_go_unanswered=True)
     assert server.sweep.calls >= MIN_CALLS
+
+
+@pytest.mark.slow
+def test_concurrent_calls_to_every_tool_are_answered(tmp_path: Path) -> None:
+    """Agents issue calls in parallel; dry runs, callbacks and readers then share the engine and its store."""
+    with sandboxed_server(tmp_path) as server:
+        tools = server.sweep.tools
+        sweep(server, from_schema(tools[DRY_RUN].input_schema, hints(server.sweep)).map(as_call(DRY_RUN, "generated")),
+              CONCURRENT_SEED_RUNS)
+        offered = hints(server.sweep)
+        per_tool = [from_schema(tools[name].input_schema, {} if name == "check_replay_determinism" else offered)
+                    .map(as_call(name, "generated")) for name in sorted(tools) if name not in SLOW_TOOLS]
+        server.call_concurrently(drawn(st.one_of(per_tool), CONCURRENT_CALLS), CONCURRENCY)
+    assert server.sweep.calls >= CONCURRENT_CALLS
 
 
 @pytest.mark.slow
