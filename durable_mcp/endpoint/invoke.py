@@ -9,9 +9,11 @@ re-invoke: same name, same payload, same execution) until no invocation is runni
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 SETTLE_POLL_S = 0.02
+LOG_TAIL_BYTES = 4096  # what Lambda returns for LogType=Tail
 
 
 def settled_invoke(service: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -28,3 +30,13 @@ def settled_invoke(service: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
 
 def _busy(record: Any) -> bool:
     return not record.terminal and bool(record.token_live or record.invoke_due)
+
+
+def with_log_tail(service: Any, response: dict[str, Any]) -> dict[str, Any]:
+    """Add ``LogResult``: the base64 of the execution log's last 4 KB, as Invoke with LogType=Tail does."""
+    arn = response.get("DurableExecutionArn")
+    logs = getattr(service, "logs", None)
+    if not arn or logs is None:
+        return response
+    tail = "\n".join(logs(arn)).encode("utf-8")[-LOG_TAIL_BYTES:]
+    return {**response, "LogResult": base64.b64encode(tail).decode("ascii")}

@@ -17,7 +17,7 @@ from typing import Any
 
 import structlog
 
-from durable_mcp.endpoint.invoke import settled_invoke
+from durable_mcp.endpoint.invoke import settled_invoke, with_log_tail
 from durable_mcp.endpoint.routes import MAX_REQUEST_BYTES, Body, Call, RequestError, resolve
 from durable_mcp.endpoint.wire import encode_body, error_body
 from durable_mcp.engine.errors import ServiceError, TooManyRequestsException
@@ -90,6 +90,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if call.route.body is Body.INVOKE_PAYLOAD:
                 result = settled_invoke(self.server.service, call.kwargs)
+                if self.headers.get("X-Amz-Log-Type", "").lower() == "tail":
+                    result = with_log_tail(self.server.service, result)
             else:
                 result = method(**call.kwargs)
         except ServiceError as exc:
@@ -110,11 +112,33 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_result(call, result or {})
 
     def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
         length = int(self.headers.get("Content-Length") or 0)
+        self._check_size(length)
+        return self.rfile.read(length) if length else b""
+
+    def _read_chunked(self) -> bytes:
+        body = bytearray()
+        while True:
+            line = self.rfile.readline().split(b";", 1)[0].strip()
+            try:
+                size = int(line or b"0", 16)
+            except ValueError:
+                self.close_connection = True
+                raise RequestError("SerializationException", "Malformed chunked request body", 400) from None
+            self._check_size(len(body) + size)
+            if size == 0:
+                while self.rfile.readline().strip():
+                    pass  # trailers
+                return bytes(body)
+            body += self.rfile.read(size)
+            self.rfile.readline()  # the CRLF after each chunk
+
+    def _check_size(self, length: int) -> None:
         if length > MAX_REQUEST_BYTES:
             self.close_connection = True  # the unread body would otherwise be taken for the next request
             raise RequestError("RequestTooLargeException", f"Request body of {length} bytes is too large", 413)
-        return self.rfile.read(length) if length else b""
 
     def _send_result(self, call: Call, result: dict[str, Any]) -> None:
         if call.route.body is Body.INVOKE_PAYLOAD:

@@ -6,6 +6,7 @@ talks to the engine except through HTTP.
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ HANDLER = Path(__file__).parent / "handlers" / "orders.py"
 
 
 def serving(service: DurableService) -> Iterator[Any]:
-    invoker = PythonInvoker(f"{HANDLER}:handler", service, function_name="orders")
+    invoker = PythonInvoker(f"{HANDLER}:handler", service, function_name="orders", log_sink=service.append_logs)
     service.register_function("orders", invoker, version="1", aliases=("live",))
     with serve(service) as server, BackgroundDriver(service):
         yield boto3.client(
@@ -214,3 +215,10 @@ def _gone(client: Any, arn: str) -> bool:
     except client.exceptions.ResourceNotFoundException:
         return True
     return False
+
+
+def test_log_type_tail_returns_the_execution_log(lambda_client: Any) -> None:
+    response = lambda_client.invoke(FunctionName="orders:1", Payload=json.dumps({"amount": 1}), LogType="Tail")
+    tail = base64.b64decode(response["LogResult"]).decode()
+    assert "START RequestId" in tail
+    assert "REPORT RequestId" in tail

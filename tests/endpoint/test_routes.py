@@ -237,3 +237,20 @@ def test_unknown_path_is_a_named_404(recorder: tuple[RecordingService, Any]) -> 
 def test_non_loopback_bind_needs_explicit_permission() -> None:
     with pytest.raises(UserError, match="--allow-remote"):
         serve(RecordingService(), host="0.0.0.0")
+
+
+def test_chunked_request_bodies_are_read(recorder: tuple[RecordingService, Any]) -> None:
+    import http.client
+
+    service, client = recorder
+    url = client.meta.endpoint_url.removeprefix("http://")
+    connection = http.client.HTTPConnection(url)
+    body = b'{"CheckpointToken": "dA==", "Updates": []}'
+    chunks = [body[:10], body[10:]]
+    # An iterable body without a length is sent with Transfer-Encoding: chunked.
+    connection.request("POST", "/2025-12-01/durable-executions/arn%3Ax/checkpoint", body=iter(chunks))
+    assert connection.getresponse().status == 200
+    assert service.calls[-1] == (
+        "checkpoint_durable_execution",
+        {"DurableExecutionArn": "arn:x", "CheckpointToken": "dA==", "Updates": []},
+    )
