@@ -30,7 +30,7 @@ from durable_mcp.determinism.switch import CheckpointTrap, ServiceSwitch
 from durable_mcp.endpoint.server import EndpointServer, serve
 from durable_mcp.engine.invoker import InvocationFailed, Invoker
 from durable_mcp.engine.local import LocalEngine, RunResult
-from durable_mcp.engine.model import Json
+from durable_mcp.engine.model import Json, operation_to_json
 from durable_mcp.errors import UserError
 from durable_mcp.runtimes import select_invoker
 from durable_mcp.runtimes.process import ProcessInvoker
@@ -51,14 +51,15 @@ class Invocation:
 
 
 class RecordingInvoker:
-    """Keeps a copy of every invocation event and what the invocation answered."""
+    """Keeps a copy of every invocation event, with its whole state, and what the invocation answered."""
 
-    def __init__(self, inner: ProcessInvoker) -> None:
+    def __init__(self, inner: ProcessInvoker, service: Any) -> None:
         self.inner = inner
+        self.service = service
         self.invocations: list[Invocation] = []
 
     def invoke(self, event: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
-        record = Invocation(event=copy.deepcopy(event))
+        record = Invocation(event=self._complete(event))
         self.invocations.append(record)
         try:
             record.output = self.inner.invoke(event, timeout_s=timeout_s)
@@ -68,6 +69,24 @@ class RecordingInvoker:
         finally:
             record.step_runs = list(self.inner.last_step_runs)
         return record.output
+
+    def _complete(self, event: dict[str, Any]) -> Json:
+        """A copy of the event holding every operation: a large state arrives paged (NextMarker)."""
+        copied = copy.deepcopy(event)
+        state = copied.setdefault("InitialExecutionState", {})
+        marker = state.get("NextMarker")
+        operations = state.setdefault("Operations", [])
+        while marker:
+            page = self.service.get_durable_execution_state(
+                DurableExecutionArn=event["DurableExecutionArn"],
+                CheckpointToken=event["CheckpointToken"],
+                Marker=marker,
+                MaxItems=1000,
+            )
+            operations.extend(operation_to_json(op) for op in page.get("Operations", []))
+            marker = page.get("NextMarker")
+        state["NextMarker"] = ""
+        return copied
 
 
 @dataclass
@@ -143,7 +162,7 @@ class _Session:
             engine.register_function(name, self.target(name))
         trap = CheckpointTrap(engine.service, crash_at, invoker.crash_current)
         self.switch.use(trap)
-        recorder = RecordingInvoker(invoker)
+        recorder = RecordingInvoker(invoker, engine.service)
         try:
             arn = engine.start(recorder, self.payload, function_name=FUNCTION_NAME)
             engine.run_until_idle(arn)
