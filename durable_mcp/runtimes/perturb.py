@@ -41,6 +41,8 @@ class Probe(TypedDict):
 def _library_dirs() -> tuple[str, ...]:
     paths = sysconfig.get_paths()
     dirs = {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths}
+    # durable-mcp's own worker code is not the user's, even in an editable install.
+    dirs.add(str(Path(__file__).resolve().parents[1]))
     return tuple(str(Path(item).resolve()) for item in dirs)
 
 

@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -43,7 +44,8 @@ def _load(path: Path, export: str) -> Any:
 
 
 class _LambdaContext:
-    def __init__(self, event: dict[str, Any]) -> None:
+    def __init__(self, event: dict[str, Any], timeout_ms: int) -> None:
+        self._deadline = time.monotonic() + timeout_ms / 1000
         function_arn = str(event.get("DurableExecutionArn", "")).split("/")[0]
         parts = function_arn.split(":")
         self.function_name = parts[6] if len(parts) > 6 else "local"
@@ -53,7 +55,7 @@ class _LambdaContext:
         self.memory_limit_in_mb = 128
 
     def get_remaining_time_in_millis(self) -> int:
-        return 900_000
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
 def main(argv: list[str]) -> int:
@@ -113,7 +115,7 @@ def _serve(protocol: TextIO, handler: Any, perturbation: Perturbation | None) ->
         request = json.loads(line)
         if perturbation is not None:
             perturbation.probes.clear()
-        context = _LambdaContext(request["event"])
+        context = _LambdaContext(request["event"], int(request.get("timeout_ms", 900_000)))
         try:
             with _captured(lambda line: _send(protocol, {"note": "log", "line": line}), context.aws_request_id):
                 output = handler(request["event"], context)
