@@ -237,6 +237,7 @@ def check_determinism(
             raise UserError(f"--input is not valid JSON: {exc.msg} at character {exc.pos}") from None
     with _session(handler_ref, input_json, stub_steps, on_callback, invocation_timeout_s, functions) as session:
         reference = session.run()
+        _require_a_running_handler(reference)
         divergences = _replay_all(session, reference, seeds)
         interruption = None
         if interruptions:
@@ -250,6 +251,17 @@ def check_determinism(
         status=reference.result.status,
         interruption=interruption,
     )
+
+
+def _require_a_running_handler(reference: RunRecord) -> None:
+    """A handler that never answered an invocation proves nothing about replay: say why instead."""
+    if reference.invocations and all(invocation.output is None for invocation in reference.invocations):
+        error = reference.result.error or next(
+            (invocation.failure for invocation in reference.invocations if invocation.failure), None) or {}
+        raise UserError(
+            f"The handler never ran: {error.get('ErrorType', 'error')}: {error.get('ErrorMessage', '')}. "
+            "Fix it (run_durable_function_locally shows the same error) before checking determinism."
+        )
 
 
 # ---------------------------------------------------------------------------- replay
