@@ -13,5 +13,5 @@ from durable_mcp.errors import UserError
 def test_unimportable_handler_is_reported_not_called_deterministic(tmp_path: Path) -> None:
     handler = tmp_path / "broken.py"
     handler.write_text("import module_that_does_not_exist\n")
-    with pytest.raises(UserError, match="never ran.*module_that_does_not_exist"):
+    with pytest.raises(UserError, match=r"never ran.*module_that_does_not_exist"):
         check_determinism(f"{handler}:handler", None, interruptions=False)
