@@ -86,7 +86,7 @@ def load_handler(ref: str) -> Callable[..., Any]:
         if not found:
             raise UserError(f"Handler file not found: {path}")
         name = "durable_mcp_handler_" + hashlib.sha1(str(path).encode()).hexdigest()[:12]
-        module = sys.modules.get(name) or _import_file(name, path)
+        module = _current_module(name, path)
     else:
         try:
             module = importlib.import_module(target)
@@ -96,6 +96,18 @@ def load_handler(ref: str) -> Callable[..., Any]:
     if not callable(handler):
         raise UserError(f"{target} has no callable named {attr!r}.")
     return handler  # type: ignore[no-any-return]
+
+
+def _current_module(name: str, path: Path) -> ModuleType:
+    """The imported handler file, imported again when it changed on disk since (an agent edits a
+    handler and dry-runs it again in the same server)."""
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    module = sys.modules.get(name)
+    if module is None or getattr(module, "__durable_mcp_stamp__", None) != stamp:
+        module = _import_file(name, path)
+        module.__dict__["__durable_mcp_stamp__"] = stamp
+    return module
 
 
 def _import_file(name: str, path: Path) -> ModuleType:

@@ -103,11 +103,6 @@ def handler(event: Any, context: DurableContext) -> str:
 
 @pytest.mark.e2e
 @pytest.mark.anyio
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="engine bug: PythonInvoker's load_handler keeps the first import of a handler file in sys.modules, "
-    "so a dry-run after an edit runs the old code until the server restarts",
-)
 async def test_dry_run_after_an_edit_runs_the_edited_code(workspace: Path, env: dict[str, str], tmp_path: Path) -> None:
     transcript = Transcript("build-edit-rerun")
     handler = workspace / "greeter.py"
