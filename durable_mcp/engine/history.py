@@ -66,3 +66,7 @@ def without_data(event: Json) -> Json:
                     details[data_key] = {k: v for k, v in details[data_key].items() if k != "Payload"}
             out[key] = details
     return out
+
+
+def copy_event(event: Json) -> Json:
+    return {k: (dict(v) if isinstance(v, dict) else v) for k, v in event.items()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from durable_mcp.engine.model import Json
+from durable_mcp.engine.model import MAX_SYNC_PAYLOAD, Json, utf8_len
 
 
 class Invoker(Protocol):
@@ -28,3 +28,28 @@ class InvocationFailed(Exception):
 def timeout_error(timeout_s: float) -> Json:
     """Lambda's error for an invocation that ran past the function timeout."""
     return {"ErrorType": "Sandbox.Timedout", "ErrorMessage": f"Task timed out after {timeout_s:.2f} seconds"}
+
+
+def invalid_output(output: Json | None) -> Json | None:
+    """The error Lambda reports for a handler answer the service cannot accept, else None."""
+
+    def bad(message: str) -> Json:
+        return {"ErrorType": "InvalidInvocationOutput", "ErrorMessage": message}
+
+    if not isinstance(output, dict):
+        return bad(f"The handler returned {type(output).__name__}, not a durable invocation output object.")
+    status = output.get("Status")
+    if status not in ("SUCCEEDED", "FAILED", "PENDING"):
+        return bad(
+            f"The handler returned Status {status!r}; expected SUCCEEDED, FAILED or PENDING "
+            "(is the handler wrapped by the durable execution SDK?)."
+        )
+    result = output.get("Result")
+    if status == "SUCCEEDED" and result is not None and not isinstance(result, str):
+        return bad("Result must be a JSON string.")
+    if utf8_len(result if isinstance(result, str) else None) > MAX_SYNC_PAYLOAD:
+        return {
+            "ErrorType": "Function.ResponseSizeTooLarge",
+            "ErrorMessage": f"Response payload size exceeded maximum allowed payload size ({MAX_SYNC_PAYLOAD} bytes).",
+        }
+    return None

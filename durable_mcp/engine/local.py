@@ -16,11 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from durable_mcp.engine.functions import DEFAULT_EXECUTION_TIMEOUT_S
 from durable_mcp.engine.invoker import Invoker
 from durable_mcp.engine.model import Json, OperationStatus, OperationType
 from durable_mcp.engine.python_invoker import PythonInvoker, absolute_ref
 from durable_mcp.engine.service import (
-    DEFAULT_EXECUTION_TIMEOUT_S,
     DEFAULT_MAX_FAILED_INVOCATIONS,
     CallbackAnswer,
     CallbackHandler,

@@ -16,7 +16,6 @@ import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,18 +33,17 @@ from durable_mcp.engine.errors import (
     ResourceNotFoundException,
 )
 from durable_mcp.engine.execution import ExecutionRecord
-from durable_mcp.engine.invoker import InvocationFailed, Invoker
+from durable_mcp.engine.functions import DEFAULT_EXECUTION_TIMEOUT_S, RegisteredFunction, parse_function_name
+from durable_mcp.engine.invoker import InvocationFailed, Invoker, invalid_output
 from durable_mcp.engine.model import (
     DEFAULT_HISTORY_PAGE,
     DEFAULT_STATE_PAGE,
     EXECUTION_NAME_PATTERN,
-    LATEST,
     MAX_ASYNC_PAYLOAD,
     MAX_CALLBACK_RESULT,
     MAX_EXECUTION_TIMEOUT,
     MAX_PAGE_ITEMS,
     MAX_SYNC_PAYLOAD,
-    TERMINAL_OPERATION_STATUSES,
     ExecutionStatus,
     Json,
     OperationStatus,
@@ -55,16 +53,15 @@ from durable_mcp.engine.model import (
     execution_arn,
     function_arn,
     new_execution_id,
-    operation_to_json,
     utf8_len,
 )
+from durable_mcp.engine.paging import first_page, page_bounds, replay_state
 from durable_mcp.engine.store.base import ExecutionStore, ExecutionSummary, StoreConflict
 from durable_mcp.engine.store.memory import MemoryStore
 from durable_mcp.engine.timers import Timer, TimerHeap, TimerKind
 
 log = structlog.get_logger()
 
-DEFAULT_EXECUTION_TIMEOUT_S = 86_400
 DEFAULT_INVOCATION_TIMEOUT_S = 900.0
 # Failed invocations (crash, timeout, invalid output) are retried after a growing backoff in modelled
 # time; after this many consecutive failures the execution fails with the last error. Lambda allows
@@ -74,47 +71,11 @@ INVOCATION_RETRY_BACKOFF_S = 5
 # An invocation answering PENDING with nothing that could ever wake it is retried this often.
 MAX_INVALID_PENDING = 3
 _CLIENT_TOKENS_KEPT = 64
-# The invocation event carries at most this much state (Lambda's request payload is 6 MB).
-INVOCATION_STATE_BUDGET_BYTES = 5 * 1024 * 1024
 
 CallbackAnswer = tuple[str, Any]
 """("succeed", bytes) | ("fail", ErrorObject dict) | ("heartbeat", None)."""
 CallbackHandler = Callable[[str, Json], CallbackAnswer | None]
 """Called with (execution ARN, CALLBACK operation) after the invocation that created it ends."""
-
-
-@dataclass
-class RegisteredFunction:
-    name: str
-    invoker: Invoker
-    version: str = "1"
-    aliases: tuple[str, ...] = ("live",)
-    execution_timeout_s: int = DEFAULT_EXECUTION_TIMEOUT_S
-    retention_days: int = 14
-    handler_ref: str | None = None
-
-    def resolve(self, qualifier: str | None) -> str:
-        """The version a qualifier runs, or ResourceNotFoundException."""
-        if qualifier in (None, LATEST):
-            return LATEST
-        if qualifier == self.version or qualifier in self.aliases:
-            return self.version
-        raise ResourceNotFoundException(f"Function not found: {function_arn(self.name, qualifier)}")
-
-
-def _parse_function_name(function_name: str, qualifier: str | None) -> tuple[str, str | None]:
-    name = function_name
-    if name.startswith("arn:"):
-        parts = name.split(":")
-        if len(parts) < 7 or parts[5] != "function":
-            raise InvalidParameterValueException(f"Invalid function ARN: {function_name}")
-        name = ":".join(parts[6:])
-    if ":" in name:
-        name, embedded = name.split(":", 1)
-        if qualifier is not None and qualifier != embedded:
-            raise InvalidParameterValueException("The qualifier in FunctionName and Qualifier differ.")
-        qualifier = embedded
-    return name, qualifier
 
 
 class DurableService:
@@ -507,7 +468,7 @@ class DurableService:
             details["TenantId"] = options["TenantId"]
         details["Input"] = history.payload(payload)
         try:
-            name, qualifier = _parse_function_name(options["FunctionName"], None)
+            name, qualifier = parse_function_name(options["FunctionName"], None)
             child = self.start_execution(
                 name, payload, qualifier=qualifier, execution_name=None, parent=(rec.arn, op["Id"])
             )
@@ -569,7 +530,7 @@ class DurableService:
         rec.token_live = True
         rec.invocation_start = self.clock.now()
         rec.request_id = str(uuid.uuid4())
-        operations, next_marker = _first_page(replay_state(rec))
+        operations, next_marker = first_page(replay_state(rec))
         event: Json = {
             "DurableExecutionArn": rec.arn,
             "CheckpointToken": token,
@@ -610,7 +571,7 @@ class DurableService:
             rec.token_live = False
             rec.rotate_token()
         if failure is None:
-            failure = _invalid_output(output)
+            failure = invalid_output(output)
         details: Json = {
             "StartTimestamp": rec.invocation_start,
             "EndTimestamp": now,
@@ -892,7 +853,7 @@ class DurableService:
             rec = self._get(DurableExecutionArn)
             self._check_token(rec, CheckpointToken)
             ops = replay_state(rec)
-            start, size = _page(Marker, MaxItems, DEFAULT_STATE_PAGE)
+            start, size = page_bounds(Marker, MaxItems, DEFAULT_STATE_PAGE)
             page = ops[start : start + size]
             response: Json = {"Operations": [copy_operation(op) for op in page]}
             if start + size < len(ops):
@@ -941,10 +902,10 @@ class DurableService:
         with self._lock:
             rec = self._get(DurableExecutionArn)
             events = rec.events[::-1] if ReverseOrder else rec.events
-            start, size = _page(Marker, MaxItems, DEFAULT_HISTORY_PAGE)
+            start, size = page_bounds(Marker, MaxItems, DEFAULT_HISTORY_PAGE)
             page = events[start : start + size]
             shaped = [
-                _copy_event(e) if IncludeExecutionData else history.without_data(e) for e in page
+                history.copy_event(e) if IncludeExecutionData else history.without_data(e) for e in page
             ]
             response: Json = {"Events": shaped}
             if start + size < len(events):
@@ -964,7 +925,7 @@ class DurableService:
         Marker: str | None = None,
         MaxItems: int | None = None,
     ) -> Json:
-        name, qualifier = _parse_function_name(FunctionName, Qualifier)
+        name, qualifier = parse_function_name(FunctionName, Qualifier)
         with self._lock:
             version: str | None = None
             fn = self._functions.get(name)
@@ -988,7 +949,7 @@ class DurableService:
                 and (StartedAfter is None or s.start >= StartedAfter)
                 and (StartedBefore is None or s.start <= StartedBefore)
             ]
-            start, size = _page(Marker, MaxItems, MAX_PAGE_ITEMS)
+            start, size = page_bounds(Marker, MaxItems, MAX_PAGE_ITEMS)
             page = rows[start : start + size]
             items = []
             for s in page:
@@ -1161,7 +1122,7 @@ class DurableService:
         InvocationType: str = "RequestResponse",
         DurableExecutionName: str | None = None,
     ) -> Json:
-        name, qualifier = _parse_function_name(FunctionName, Qualifier)
+        name, qualifier = parse_function_name(FunctionName, Qualifier)
         raw = Payload.encode() if isinstance(Payload, str) else bytes(Payload or b"")
         limit = MAX_SYNC_PAYLOAD if InvocationType == "RequestResponse" else MAX_ASYNC_PAYLOAD
         if len(raw) > limit:
@@ -1249,99 +1210,3 @@ class _Unloadable:
 
     def invoke(self, event: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
         raise InvocationFailed(self.error)
-
-
-def replay_state(rec: ExecutionRecord) -> list[Json]:
-    """The operations a replay needs, in start order.
-
-    As the service does, the children of a completed context are left out unless the context
-    asked for them (``ReplayChildren``, used when its result was too large to checkpoint): the SDK
-    returns a completed context's checkpointed result without running its body again. Parents
-    start before their children, so one pass suffices.
-    """
-    hidden: set[str] = set()
-    out: list[Json] = []
-    for op in rec.ops.values():
-        if op.get("ParentId") in hidden:
-            if op["Type"] == OperationType.CONTEXT:
-                hidden.add(op["Id"])
-            continue
-        if (
-            op["Type"] == OperationType.CONTEXT
-            and op["Status"] in TERMINAL_OPERATION_STATUSES
-            and not (op.get("ContextDetails") or {}).get("ReplayChildren")
-        ):
-            hidden.add(op["Id"])
-        out.append(op)
-    return out
-
-
-def _first_page(ops: list[Json]) -> tuple[list[Json], str]:
-    """Operations for the invocation event, bounded like the service's payload; the handler's SDK
-    fetches the rest with GetDurableExecutionState from the returned marker ("" when complete)."""
-    page: list[Json] = []
-    budget = INVOCATION_STATE_BUDGET_BYTES
-    for op in ops:
-        if len(page) >= MAX_PAGE_ITEMS:
-            break
-        budget -= _approximate_size(op)
-        if budget < 0 and page:
-            break
-        page.append(operation_to_json(op))
-    return page, (str(len(page)) if len(page) < len(ops) else "")
-
-
-def _approximate_size(op: Json) -> int:
-    size = 256  # ids, type, status, timestamps
-    for details in op.values():
-        if isinstance(details, dict):
-            for value in details.values():
-                if isinstance(value, str):
-                    size += len(value)
-                elif isinstance(value, dict):
-                    size += sum(len(v) for v in value.values() if isinstance(v, str))
-    return size
-
-
-def _page(marker: str | None, max_items: int | None, default: int) -> tuple[int, int]:
-    try:
-        start = int(marker) if marker else 0
-    except ValueError:
-        raise InvalidParameterValueException(f"Invalid Marker: {marker}") from None
-    if start < 0:
-        raise InvalidParameterValueException(f"Invalid Marker: {marker}")
-    if max_items is None or max_items == 0:
-        return start, default
-    if not 0 < max_items <= MAX_PAGE_ITEMS:
-        raise InvalidParameterValueException(f"MaxItems must be 0-{MAX_PAGE_ITEMS}.")
-    return start, max_items
-
-
-def _copy_event(event: Json) -> Json:
-    return {k: (dict(v) if isinstance(v, dict) else v) for k, v in event.items()}
-
-
-def _invalid_output(output: Json | None) -> Json | None:
-    """The error Lambda reports for a handler answer the service cannot accept, else None."""
-
-    def bad(message: str) -> Json:
-        return {"ErrorType": "InvalidInvocationOutput", "ErrorMessage": message}
-
-    if not isinstance(output, dict):
-        return bad(f"The handler returned {type(output).__name__}, not a durable invocation output object.")
-    status = output.get("Status")
-    if status not in ("SUCCEEDED", "FAILED", "PENDING"):
-        return bad(
-            f"The handler returned Status {status!r}; expected SUCCEEDED, FAILED or PENDING "
-            "(is the handler wrapped by the durable execution SDK?)."
-        )
-    result = output.get("Result")
-    if status == "SUCCEEDED" and result is not None and not isinstance(result, str):
-        return bad("Result must be a JSON string.")
-    if utf8_len(result if isinstance(result, str) else None) > MAX_SYNC_PAYLOAD:
-        return {
-            "ErrorType": "Function.ResponseSizeTooLarge",
-            "ErrorMessage": f"Response payload size exceeded maximum allowed payload size ({MAX_SYNC_PAYLOAD} bytes).",
-        }
-    return None
-
