@@ -28,7 +28,7 @@ class AppState:
     engine_lock: threading.RLock = field(default_factory=threading.RLock)
     _engine: LocalEngine | None = None
     _aws: AwsClients | None = None
-    _node_invokers: dict[str, Any] = field(default_factory=dict)
+    _workers: dict[str, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)
     # Deployment change sets awaiting confirmation, by request fingerprint.
     plans: dict[str, Any] = field(default_factory=dict)
 
@@ -62,16 +62,22 @@ class AppState:
             self._aws = AwsClients(settings, local=cast(LambdaLike, engine.service), local_logs=engine.logs)
         return self._aws
 
-    def node_invoker(self, function: str, create: Callable[[], Any]) -> Any:
-        """One long-lived Node worker per handler, reused across runs and callback resumes."""
-        if function not in self._node_invokers:
-            self._node_invokers[function] = create()
-        return self._node_invokers[function]
+    def worker_invoker(self, function: str, version: tuple[Any, ...], create: Callable[[], Any]) -> Any:
+        """One long-lived worker process per handler, reused across runs and callback resumes, and
+        replaced when ``version`` (the file's timestamp, the step stubs) changes."""
+        current = self._workers.get(function)
+        if current is not None and current[0] == version:
+            return current[1]
+        if current is not None:
+            current[1].close()
+        invoker = create()
+        self._workers[function] = (version, invoker)
+        return invoker
 
     def close(self) -> None:
-        for invoker in self._node_invokers.values():
+        for _, invoker in self._workers.values():
             invoker.close()
-        self._node_invokers.clear()
+        self._workers.clear()
         if self._engine is not None:
             close = getattr(self._engine, "close", None)
             if callable(close):

@@ -78,22 +78,22 @@ def _pending_callbacks(engine: Any, arn: str) -> list[PendingCallback]:
 
 def _start(state: AppState, handler: str, payload: str | None, stubs: dict[str, Any],
            execution_name: str | None, on_event: Any) -> str:
+    """Start a dry-run in a worker process: a handler that crashes, hangs or prints cannot take the
+    server (or its stdout, the MCP channel) down with it."""
     from durable_mcp.runtimes import parse_handler_ref, select_invoker
 
     engine = state.engine()
     function = function_name_for(handler)
     ref = parse_handler_ref(handler)
-    previous_stubs = engine.stub_steps
-    engine.stub_steps = stubs
     try:
-        target: Any = handler
-        if ref.runtime == "node":
-            target = state.node_invoker(function, lambda: select_invoker(
-                handler, service=engine.service, function_name=function, stub_steps=stubs))
-        return engine.start(target, payload, function_name=function, execution_name=execution_name,
-                            on_progress=on_event)
-    finally:
-        engine.stub_steps = previous_stubs
+        modified = ref.path.stat().st_mtime_ns
+    except OSError:
+        modified = 0  # the worker reports the missing file as the handler's error
+    version = (modified, json.dumps(stubs, sort_keys=True, default=str))
+    invoker = state.worker_invoker(function, version, lambda: select_invoker(
+        handler, service=engine.service, function_name=function, stub_steps=stubs, isolated=True))
+    return engine.start(invoker, payload, function_name=function, execution_name=execution_name,
+                        on_progress=on_event)
 
 
 def _summarise(state: AppState, arn: str) -> DryRunResult:
