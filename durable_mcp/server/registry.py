@@ -43,6 +43,8 @@ def translate_error(name: str, exc: Exception) -> ToolError:
         return ToolError(str(exc))
     if type(exc).__module__ == "botocore.exceptions" and type(exc).__name__ in BOTOCORE_INPUT_ERRORS:
         return ToolError(f"AWS refused the arguments before sending the request: {exc}")
+    if isinstance(exc, ValueError) and "embedded null byte" in str(exc):
+        return ToolError("A path or name argument contains a NUL character (\\x00), which no file path can hold.")
     if isinstance(exc, ServiceError) and exc.http_status < 500:
         # The local engine refusing a request the way Lambda would (a bad execution name, an unknown ARN).
         return ToolError(f"The local durable engine refused the request: {exc}")

@@ -152,9 +152,11 @@ TRICKY_TEXT = st.text(
     alphabet=st.characters(codec="utf-8", categories=("Cc", "Cf", "Mn", "So", "Lo", "Zs", "Zl", "Zp")),
     min_size=1, max_size=60,
 ) | st.sampled_from(("\x00", "a\x00b.py:handler", "\u202e", "..\\..\\x", "\n" * 50, "$(touch pwned)", "%s%n"))
-# The SDK's stdio transport parses each message with pydantic-core, which refuses JSON nested deeper
-# than about 200 levels; such a request is dropped unanswered (see the sweep's own check for it).
-TRANSPORT_DEPTH_LIMIT = 128
+# The SDK's stdio transport parses each message with pydantic-core, which refuses JSON nested about 200
+# levels deep and drops such a request unanswered; the client's encoder refuses about 255 levels. Junk
+# stays well below the first; the sweep sends one request between the two on purpose.
+JUNK_MAX_DEPTH = 108
+UNPARSEABLE_DEPTH = 230
 
 
 def nest(depth: int) -> Any:
@@ -168,7 +170,7 @@ NESTED_JUNK = st.recursive(
     JSON_SCALARS,
     lambda inner: st.lists(inner, min_size=1, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
     max_leaves=40,
-) | st.integers(min_value=20, max_value=TRANSPORT_DEPTH_LIMIT - 20).map(nest)
+) | st.integers(min_value=20, max_value=JUNK_MAX_DEPTH).map(nest)
 
 
 def malformed_arguments(schema: dict[str, Any]) -> st.SearchStrategy[tuple[str, dict[str, Any] | None]]:

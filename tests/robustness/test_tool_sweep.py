@@ -2,8 +2,10 @@
 malformed ones, answers with a schema-valid result or an explained error, and the server survives.
 
 The server runs as agents run it (``python -m durable_mcp --allow-write`` over stdio) in a scratch
-folder, with AWS pointed at a closed port. The client cannot answer elicitations, so no write is ever
-confirmed; the test checks that nothing appeared next to the scratch folder or inside it.
+folder holding two small handlers, with AWS pointed at a closed port. The client cannot answer
+elicitations, so no write is ever confirmed; each test checks that nothing appeared next to the scratch
+folder or inside it. Three sweeps: one call at a time over every tool (generated, malformed, unknown
+names), a concurrent burst, and the payload-revealing tools with --allow-sensitive-data-access.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from tests.robustness.schema_strategies import (
     PYTHON_HANDLER,
     TEMPLATE,
     TS_HANDLER,
+    UNPARSEABLE_DEPTH,
     from_schema,
     malformed_arguments,
     nest,
@@ -32,39 +35,31 @@ from tests.robustness.schema_strategies import (
 from tests.robustness.stdio_server import Call, ServerUnderTest, Sweep, running_server
 
 MIN_CALLS = 2_000
-SENSITIVE_PER_TOOL = 50
-DRY_RUN = "run_durable_function_locally"
-CONCURRENT_SEED_RUNS = 20
-CONCURRENT_CALLS = 500
-CONCURRENCY = 8
-# In this order: the dry runs create the executions the readers then show.
-SENSITIVE_TOOLS = ("run_durable_function_locally", "send_durable_callback", "get_durable_execution",
-                   "get_durable_execution_history", "diagnose_durable_execution", "get_durable_execution_logs")
 GENERATED_PER_TOOL = 95
 MALFORMED_PER_TOOL = 45
 UNKNOWN_TOOL_CALLS = 60
 # Each call of this tool runs a handful of CLIs (aws, node, sam, cdk) for seconds; a few suffice.
 SLOW_TOOLS = {"check_durable_prerequisites": 3}
 CALL_TIMEOUT = 30.0
+
+DRY_RUN = "run_durable_function_locally"
+DETERMINISM_CHECK = "check_replay_determinism"
+CONCURRENT_SEED_RUNS = 20
+CONCURRENT_CALLS = 500
+CONCURRENCY = 8
+
+SENSITIVE_PER_TOOL = 50
+# In this order: the dry runs create the executions the readers then show.
+SENSITIVE_TOOLS = (DRY_RUN, "send_durable_callback", "get_durable_execution", "get_durable_execution_history",
+                   "diagnose_durable_execution", "get_durable_execution_logs")
+
 WORKSPACE = Path(__file__).parent / "workspace"
 HANDLERS = ("handlers/order.py:handler", "handlers/quick.py:handler", "handlers/order.py:missing", "handlers/none.py:h")
 STORE_FILES = {"store.sqlite3", "store.sqlite3-wal", "store.sqlite3-shm", "store.sqlite3-journal"}
 
 
-def sweep(server: ServerUnderTest, calls: st.SearchStrategy[Call], examples: int) -> None:
-    """Send ``examples`` calls drawn from ``calls``; the server's answers are judged and recorded."""
-
-    @settings(max_examples=examples, derandomize=True, database=None, deadline=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
-    @given(calls)
-    def send(call: Call) -> None:
-        server.call(call)
-
-    send()
-
-
 def drawn(calls: st.SearchStrategy[Call], examples: int) -> list[Call]:
-    """``examples`` calls generated up front, for sending concurrently."""
+    """``examples`` calls from ``calls``, the same ones on every run (derandomized, no example database)."""
     found: list[Call] = []
 
     @settings(max_examples=examples, derandomize=True, database=None, deadline=None, phases=[Phase.generate],
@@ -75,6 +70,12 @@ def drawn(calls: st.SearchStrategy[Call], examples: int) -> list[Call]:
 
     collect()
     return found
+
+
+def sweep(server: ServerUnderTest, calls: st.SearchStrategy[Call], examples: int) -> None:
+    """Send ``examples`` calls drawn from ``calls`` one after the other; each answer is judged and recorded."""
+    for call in drawn(calls, examples):
+        server.call(call)
 
 
 def files_under(root: Path, skip: Path) -> dict[str, float]:
@@ -116,9 +117,16 @@ def hints(found: Sweep) -> dict[str, st.SearchStrategy[Any]]:
     return offered
 
 
+def generated(server: ServerUnderTest, name: str) -> st.SearchStrategy[Call]:
+    """Calls to ``name`` with arguments from its input schema, helped by :func:`hints`; not for the
+    determinism check, which replays a real handler dozens of times (seconds per call)."""
+    offered = {} if name == DETERMINISM_CHECK else hints(server.sweep)
+    return from_schema(server.sweep.tools[name].input_schema, offered).map(as_call(name, "generated"))
+
+
 def order_of_sweep(tools: dict[str, Any]) -> list[str]:
     """Dry runs first, so that the execution and callback tools then meet real executions."""
-    return sorted(tools, key=lambda name: (name != "run_durable_function_locally", name))
+    return sorted(tools, key=lambda name: (name != DRY_RUN, name))
 
 
 @contextmanager
@@ -159,20 +167,17 @@ def test_every_tool_survives_generated_and_malformed_calls(tmp_path: Path) -> No
         tools = server.sweep.tools
         for name in order_of_sweep(tools):
             tool = tools[name]
-            generated = SLOW_TOOLS.get(name, GENERATED_PER_TOOL)
+            examples = SLOW_TOOLS.get(name, GENERATED_PER_TOOL)
             malformed = SLOW_TOOLS.get(name, MALFORMED_PER_TOOL)
-            offered = {} if name == "check_replay_determinism" else hints(server.sweep)
-            sweep(server, from_schema(tool.input_schema, offered).map(as_call(name, "generated")), generated)
+            sweep(server, generated(server, name), examples)
             sweep(server, malformed_arguments(tool.input_schema).map(lambda case, n=name: Call(n, *case)), malformed)
-        # Checking a real handler replays it dozens of times (seconds each), so it gets two explicit calls
-        # instead of generated ones.
-        for handler in HANDLERS[:2]:
-            server.call(Call("check_replay_determinism", "real handler", {"handler": handler, "input": {"items": []}}))
+        for handler in HANDLERS[:2]:  # the real handlers the generated determinism checks never get
+            server.call(Call(DETERMINISM_CHECK, "real handler", {"handler": handler, "input": {"items": []}}))
         sweep(server, unknown_tool_names(set(tools)).map(lambda n: Call(n, "unknown tool", {})), UNKNOWN_TOOL_CALLS)
         # Deeper than the transport can parse (yet shallow enough for the client to encode): the SDK drops
         # the request without an answer, having no id to address an error to; the server must carry on.
         too_deep = Call("get_durable_guidance", "nested beyond the transport's limit",
-                        {"topic": "saga", "junk": nest(230)})
+                        {"topic": "saga", "junk": nest(UNPARSEABLE_DEPTH)})
         server.call(too_deep, timeout=3.0, may_go_unanswered=True)
     assert server.sweep.calls >= MIN_CALLS
 
@@ -181,12 +186,8 @@ def test_every_tool_survives_generated_and_malformed_calls(tmp_path: Path) -> No
 def test_concurrent_calls_to_every_tool_are_answered(tmp_path: Path) -> None:
     """Agents issue calls in parallel; dry runs, callbacks and readers then share the engine and its store."""
     with sandboxed_server(tmp_path) as server:
-        tools = server.sweep.tools
-        sweep(server, from_schema(tools[DRY_RUN].input_schema, hints(server.sweep)).map(as_call(DRY_RUN, "generated")),
-              CONCURRENT_SEED_RUNS)
-        offered = hints(server.sweep)
-        per_tool = [from_schema(tools[name].input_schema, {} if name == "check_replay_determinism" else offered)
-                    .map(as_call(name, "generated")) for name in sorted(tools) if name not in SLOW_TOOLS]
+        sweep(server, generated(server, DRY_RUN), CONCURRENT_SEED_RUNS)
+        per_tool = [generated(server, name) for name in sorted(server.sweep.tools) if name not in SLOW_TOOLS]
         server.call_concurrently(drawn(st.one_of(per_tool), CONCURRENT_CALLS), CONCURRENCY)
     assert server.sweep.calls >= CONCURRENT_CALLS
 
@@ -197,6 +198,5 @@ def test_tools_revealing_payloads_survive_generated_calls_with_sensitive_data_ac
     (wrapped as untrusted data) instead of redacting them: a different path through each."""
     with sandboxed_server(tmp_path, flags=("--allow-sensitive-data-access",)) as server:
         for name in SENSITIVE_TOOLS:
-            schema = server.sweep.tools[name].input_schema
-            sweep(server, from_schema(schema, hints(server.sweep)).map(as_call(name, "generated")), SENSITIVE_PER_TOOL)
+            sweep(server, generated(server, name), SENSITIVE_PER_TOOL)
     assert server.sweep.outcomes[("get_durable_execution_logs", "result")] > 0

@@ -124,13 +124,19 @@ async def deploy_durable_function(
         result = await anyio.to_thread.run_sync(lambda: apply_deployment(plan, on_event, clients=state.aws()))
 
     reported = 0
+
+    async def report() -> None:
+        nonlocal reported
+        while not events.empty():
+            reported += 1
+            await ctx.report_progress(reported, None, mark(events.get(), "CloudFormation"))
+
     async with anyio.create_task_group() as group:
         group.start_soon(apply)
         while result is None:
-            while not events.empty():
-                reported += 1
-                await ctx.report_progress(reported, None, mark(events.get(), "CloudFormation"))
+            await report()
             await anyio.sleep(0.2)
+    await report()  # events queued between the last poll and the end of the deployment
     if result is None:  # pragma: no cover - apply() either set it or raised
         raise RuntimeError("deployment ended without a result")
     return DeployOutcome(status="deployed", plan=plan, result=result,

@@ -13,7 +13,7 @@ import anyio
 import anyio.to_thread
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from durable_mcp.determinism.models import DeterminismReport
 from durable_mcp.server.policy import Access
@@ -21,19 +21,7 @@ from durable_mcp.server.registry import add_tool
 from durable_mcp.server.state import AppState, state_of
 from durable_mcp.server.untrusted import mark
 
-
-def _no_nul(handler: str) -> str:
-    # A NUL byte cannot be part of a file path; the OS refuses it with an error that explains nothing.
-    if "\x00" in handler:
-        raise ValueError("a handler reference cannot contain a NUL character")
-    return handler
-
-
-HandlerRef = Annotated[
-    str,
-    Field(description="handler file and export, e.g. src/handler.py:handler or app.ts:handler"),
-    AfterValidator(_no_nul),
-]
+HandlerRef = Annotated[str, Field(description="handler file and export, e.g. src/handler.py:handler or app.ts:handler")]
 Stubs = Annotated[
     dict[str, Any] | None,
     Field(description='step name -> result to checkpoint instead of running it ({"ErrorType",...} fails)'),
