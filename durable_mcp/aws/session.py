@@ -67,6 +67,13 @@ def _shared_loader() -> Any:
     return botocore.loaders.create_loader()
 
 
+def _max_attempts() -> int:
+    try:
+        return max(1, int(os.environ.get("AWS_MAX_ATTEMPTS", "5")))
+    except ValueError:
+        return 5
+
+
 class AwsSettings(BaseModel):
     profile: str | None = None
     region: str | None = None
@@ -138,7 +145,8 @@ class AwsClients:
         from botocore.config import Config
 
         config = Config(
-            retries={"mode": "standard", "max_attempts": 5},
+            # AWS_MAX_ATTEMPTS, when set, wins: botocore would otherwise let this Config override it.
+            retries={"mode": "standard", "max_attempts": _max_attempts()},
             user_agent_extra=USER_AGENT,
             region_name=self.region(),
         )

@@ -24,7 +24,8 @@ class AppState:
     settings: Settings
     policy: AccessPolicy
     broker: TokenBroker = field(default_factory=TokenBroker)
-    # Tools run in worker threads; one run or callback at a time drives the local engine.
+    # Tools run in worker threads; one run or callback at a time drives the local engine (reads need no
+    # lock: the engine's service serialises its own state).
     engine_lock: threading.RLock = field(default_factory=threading.RLock)
     _engine: LocalEngine | None = None
     _aws: AwsClients | None = None

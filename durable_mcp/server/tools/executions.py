@@ -66,11 +66,10 @@ def list_durable_executions(
                         "call again with local=true to list the executions of the local engine.") from exc
     if client is None:  # pragma: no cover - the server always attaches its engine
         raise UserError("No local engine is attached to this server.")
-    with state.engine_lock:
-        return list_executions(client, function, statuses=statuses or (), execution_name=execution_name,
-                               started_after=when(started_after, "started_after"),
-                               started_before=when(started_before, "started_before"),
-                               max_items=max_items, marker=marker)
+    return list_executions(client, function, statuses=statuses or (), execution_name=execution_name,
+                           started_after=when(started_after, "started_after"),
+                           started_before=when(started_before, "started_before"),
+                           max_items=max_items, marker=marker)
 
 
 def get_durable_execution(ctx: Context[Any, Any], execution_arn: Arn) -> ExecutionView:
@@ -78,8 +77,7 @@ def get_durable_execution(ctx: Context[Any, Any], execution_arn: Arn) -> Executi
     from durable_mcp.inspect.queries import get_execution
 
     state = state_of(ctx)
-    with state.engine_lock:
-        view = get_execution(state.aws().lambda_for(execution_arn), execution_arn, _sensitive(state))
+    view = get_execution(state.aws().lambda_for(execution_arn), execution_arn, _sensitive(state))
     if not _sensitive(state):
         return view
     return view.model_copy(update={"input": mark(view.input, "execution input"),
@@ -101,10 +99,8 @@ def get_durable_execution_history(
     from durable_mcp.inspect.queries import get_history
 
     state = state_of(ctx)
-    with state.engine_lock:
-        view = get_history(state.aws().lambda_for(execution_arn), execution_arn, format=format,
-                           include_sensitive=_sensitive(state), all_pages=all_pages, marker=marker,
-                           max_items=max_items)
+    view = get_history(state.aws().lambda_for(execution_arn), execution_arn, format=format,
+                       include_sensitive=_sensitive(state), all_pages=all_pages, marker=marker, max_items=max_items)
     if view.events and _sensitive(state):
         view = view.model_copy(update={"events": [_mark_event(e) for e in view.events]})
     return view
@@ -132,8 +128,7 @@ def diagnose_durable_execution(ctx: Context[Any, Any], execution_arn: Arn) -> Di
     from durable_mcp.inspect.queries import diagnose_execution
 
     state = state_of(ctx)
-    with state.engine_lock:
-        return diagnose_execution(state.aws().lambda_for(execution_arn), execution_arn, _sensitive(state))
+    return diagnose_execution(state.aws().lambda_for(execution_arn), execution_arn, _sensitive(state))
 
 
 def get_durable_execution_logs(
@@ -148,8 +143,7 @@ def get_durable_execution_logs(
 
     state = state_of(ctx)
     state.policy.require_sensitive("get_durable_execution_logs", "log lines")
-    with state.engine_lock:
-        logs = execution_logs(state.aws(), execution_arn, True, limit=limit, next_token=next_token)
+    logs = execution_logs(state.aws(), execution_arn, True, limit=limit, next_token=next_token)
     return logs.model_copy(update={"lines": [
         line.model_copy(update={"message": mark(line.message, "log line")}) for line in logs.lines
     ]})
