@@ -32,6 +32,8 @@ class HandlerRef:
 def parse_handler_ref(ref: str, default_export: str = "handler") -> HandlerRef:
     """Parse ``file.ts:handler`` (the export defaults to ``handler``) and check the file exists."""
     text = ref.strip()
+    if "\0" in text:
+        raise UserError("A handler reference cannot contain a NUL character.")
     path_text, sep, export = text.rpartition(":")
     if not sep or not export or "/" in export:
         path_text, export = text, default_export
