@@ -154,10 +154,12 @@ def compact_schema(schema: Any, *, model_level: bool = True) -> Any:
 
 
 OUTPUT_SCHEMA_DEPTH = 2
+NESTED_FIELD_LIMIT = 12  # a nested record wider than this is described as a plain object
 
 
 def _shallow(schema: dict[str, Any]) -> dict[str, Any]:
-    """Inline model references two object levels deep; deeper models become plain objects.
+    """Inline model references two object levels deep; deeper (or very wide nested) models become plain
+    objects.
 
     The top of every result (and the models directly inside it) keeps exact field names and types,
     which is what agents and clients rely on; the full nesting of every model cost more context than
@@ -172,7 +174,8 @@ def _shallow(schema: dict[str, Any]) -> dict[str, Any]:
             return node
         if "$ref" in node:
             target = defs[str(node["$ref"]).rsplit("/", 1)[-1]]
-            if "properties" in target and depth >= OUTPUT_SCHEMA_DEPTH:
+            wide = depth >= 1 and len(target.get("properties", {})) > NESTED_FIELD_LIMIT
+            if "properties" in target and (depth >= OUTPUT_SCHEMA_DEPTH or wide):
                 return {"type": "object"}
             return walk(target, depth)
         out: dict[str, Any] = {}

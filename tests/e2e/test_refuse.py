@@ -32,6 +32,7 @@ def write_attempts(workspace: Path, arn: str, callback_id: str) -> dict[str, dic
         "run_durable_function_locally": {"handler": "approve.py:handler", "input": {"n": 2}},
         "send_durable_callback": {"callback_id": callback_id, "outcome": "succeed", "result": '{"ok": true}'},
         "stop_durable_execution": {"execution_arn": arn},
+        "pause_or_resume_durable_execution": {"execution_arn": arn, "action": "pause"},
         "deploy_durable_function": {"project_dir": str(workspace), "stack_name": STACK},
         "invoke_durable_function": {"function": "approve:live", "payload": {"n": 3}, "execution_name": "x"},
     }

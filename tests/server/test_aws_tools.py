@@ -151,6 +151,10 @@ async def test_invoke_by_alias_list_get_page_render_diagnose_stop(
         waiting_arn = waiting["invocation"]["execution_arn"]
         diagnosis = await tool("diagnose_durable_execution", execution_arn=waiting_arn)
         assert diagnosis["cause"] in ("waiting_for_callback", "in_progress")
+        paused = await tool("pause_or_resume_durable_execution", execution_arn=waiting_arn, action="pause")
+        assert paused["execution_status"] in ("PAUSING", "PAUSED")
+        resumed = await tool("pause_or_resume_durable_execution", execution_arn=waiting_arn, action="resume")
+        assert resumed["execution_status"] == "RUNNING"
         stopped = await tool("stop_durable_execution", execution_arn=waiting_arn)
         assert stopped["execution_status"] == "STOPPED"
         assert (await tool("get_durable_execution", execution_arn=waiting_arn))["status"] == "STOPPED"

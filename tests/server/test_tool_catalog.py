@@ -28,6 +28,10 @@ WRITE_CALLS: dict[str, tuple[dict[str, Any], str]] = {
     "send_durable_callback": ({"callback_id": "Y2FsbGJhY2s="}, "refused"),
     "deploy_durable_function": ({"project_dir": "{tmp}"}, "refused"),
     "invoke_durable_function": ({"function": "orders:live"}, "refused"),
+    "pause_or_resume_durable_execution": (
+        {"execution_arn": "arn:aws:lambda:us-east-1:000000000000:function:f:1/durable-execution/n/0f1e"},
+        "refused",
+    ),
     "stop_durable_execution": (
         {"execution_arn": "arn:aws:lambda:us-east-1:000000000000:function:f:1/durable-execution/n/0f1e"},
         "refused",

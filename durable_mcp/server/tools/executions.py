@@ -7,6 +7,7 @@ through the AWS adapter, which ``--endpoint-url`` can point at a local ``durable
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from mcp.server import MCPServer
@@ -258,14 +259,45 @@ def send_durable_callback(
     return ControlOutcome(status="done", target=callback_id, local=False, result=done, message=f"Sent {outcome}.")
 
 
+def _control(
+    ctx: Context[Any, Any],
+    approval: ElicitationResult[Any],
+    tool: str,
+    arguments: dict[str, Any],
+    what: str,
+    act: Callable[[Any], ControlResult],
+) -> ControlOutcome:
+    """The shared body of the execution-control tools: gate, confirmation, then ``act(client)``."""
+    from durable_mcp.aws.arns import parse_execution_arn
+
+    state = state_of(ctx)
+    arn = str(arguments["execution_arn"])
+    verdict = decide(approval)
+    local = parse_execution_arn(arn).is_local
+    if verdict is Verdict.READ_ONLY:
+        state.policy.require_write(tool, f"{what} an execution")
+    if verdict is Verdict.PREVIEW:
+        token = state.broker.issue(tool, arguments)
+        return ControlOutcome(status="confirmation_required", target=arn, local=local, confirmation_token=token,
+                              message=TOKEN_INSTRUCTIONS.format(token=token))
+    if verdict is Verdict.DECLINED:
+        return ControlOutcome(status="cancelled", target=arn, local=local, message="Nothing was changed.")
+    client = state.aws().lambda_for(arn)
+    with state.engine_lock:
+        done = act(client)
+        status = client.get_durable_execution(DurableExecutionArn=arn, IncludeExecutionData=False)["Status"]
+    return ControlOutcome(status="done", target=arn, local=local, result=done, execution_status=status,
+                          message=f"Done: the execution is now {status}.")
+
+
 @resolver("stop_durable_execution")
 def ask_stop(
-    ctx: Context[Any, Any], execution_arn: str, confirmation_token: str | None = None
+    ctx: Context[Any, Any], execution_arn: str, error_message: str | None = None, confirmation_token: str | None = None
 ) -> Elicit[Any] | Pending:
     state = state_of(ctx)
     return ask(ctx, allow_write=state.policy.allow_write, broker=state.broker, tool="stop_durable_execution",
-               arguments={"execution_arn": execution_arn}, summary=f"Stop the durable execution {execution_arn}",
-               confirmation_token=confirmation_token)
+               arguments={"execution_arn": execution_arn, "error_message": error_message},
+               summary=f"Stop the durable execution {execution_arn}", confirmation_token=confirmation_token)
 
 
 def stop_durable_execution(
@@ -276,24 +308,44 @@ def stop_durable_execution(
     confirmation_token: str | None = None,
 ) -> ControlOutcome:
     """Stop a running execution (it ends STOPPED and cannot resume). Needs --allow-write and confirmation."""
-    from durable_mcp.aws.arns import parse_execution_arn
     from durable_mcp.aws.control import stop_execution
 
+    return _control(ctx, approval, "stop_durable_execution",
+                    {"execution_arn": execution_arn, "error_message": error_message}, "stop",
+                    lambda client: stop_execution(client, execution_arn, "Stopped", error_message))
+
+
+@resolver("pause_or_resume_durable_execution")
+def ask_pause(
+    ctx: Context[Any, Any], execution_arn: str, action: str = "pause", reason: str | None = None,
+    confirmation_token: str | None = None,
+) -> Elicit[Any] | Pending:
     state = state_of(ctx)
-    verdict = decide(approval)
-    local = parse_execution_arn(execution_arn).is_local
-    if verdict is Verdict.READ_ONLY:
-        state.policy.require_write("stop_durable_execution", "stop an execution")
-    if verdict is Verdict.PREVIEW:
-        token = state.broker.issue("stop_durable_execution", {"execution_arn": execution_arn})
-        return ControlOutcome(status="confirmation_required", target=execution_arn, local=local,
-                              confirmation_token=token, message=TOKEN_INSTRUCTIONS.format(token=token))
-    if verdict is Verdict.DECLINED:
-        return ControlOutcome(status="cancelled", target=execution_arn, local=local, message="Nothing was stopped.")
-    with state.engine_lock:
-        done = stop_execution(state.aws().lambda_for(execution_arn), execution_arn, "Stopped", error_message)
-    return ControlOutcome(status="done", target=execution_arn, local=local, result=done,
-                          execution_status="STOPPED", message="The execution was stopped.")
+    return ask(ctx, allow_write=state.policy.allow_write, broker=state.broker,
+               tool="pause_or_resume_durable_execution",
+               arguments={"execution_arn": execution_arn, "action": action, "reason": reason},
+               summary=f"{action.capitalize()} the durable execution {execution_arn}",
+               confirmation_token=confirmation_token)
+
+
+def pause_or_resume_durable_execution(
+    ctx: Context[Any, Any],
+    execution_arn: Arn,
+    approval: Annotated[ElicitationResult[Any], Resolve(ask_pause)],
+    action: Literal["pause", "resume"] = "pause",
+    reason: str | None = None,
+    confirmation_token: str | None = None,
+) -> ControlOutcome:
+    """Pause a running execution (its timeout is paused too) or resume a paused one. Needs --allow-write."""
+    from durable_mcp.aws.control import pause_execution, resume_execution
+
+    def act(client: Any) -> ControlResult:
+        if action == "pause":
+            return pause_execution(client, execution_arn, reason)
+        return resume_execution(client, execution_arn, reason)
+
+    return _control(ctx, approval, "pause_or_resume_durable_execution",
+                    {"execution_arn": execution_arn, "action": action, "reason": reason}, action, act)
 
 
 def register(mcp: MCPServer[Any]) -> None:
@@ -311,3 +363,5 @@ def register(mcp: MCPServer[Any]) -> None:
              access=Access.WRITE, open_world=True, idempotent=False)
     add_tool(mcp, stop_durable_execution, name="stop_durable_execution", title="Stop a durable execution",
              access=Access.WRITE, open_world=True, idempotent=True, destructive=True)
+    add_tool(mcp, pause_or_resume_durable_execution, name="pause_or_resume_durable_execution",
+             title="Pause or resume a durable execution", access=Access.WRITE, open_world=True, idempotent=True)
