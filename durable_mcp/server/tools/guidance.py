@@ -18,19 +18,16 @@ from durable_mcp.server.state import state_of
 def get_durable_guidance(
     topic: Annotated[str, Field(description="free text, e.g. 'callbacks with timeouts' or 'saga'")],
 ) -> GuidanceResult:
-    """Find the reference docs for a durable-functions topic (TypeScript and Python side by side).
-
-    Returns the most relevant sections of the matching documents with their resource URIs; an unknown
-    topic returns the index of all documents."""
+    """Reference docs for a durable-functions topic (TypeScript and Python side by side): the relevant
+    sections and resource URIs, or the index of all documents."""
     from durable_mcp.guidance.routing import get_durable_guidance as route
 
     return route(topic)
 
 
 def check_durable_prerequisites(ctx: Context[Any, Any]) -> PrerequisiteReport:
-    """Check this machine against what durable functions need: AWS CLI, credentials and account,
-    Node.js 22+, Python 3.11+ (3.13+ for Lambda), SAM CLI, CDK. Each item has the version found, a
-    verdict and how to fix it. Never fails because a tool is missing."""
+    """Check AWS CLI, credentials/account, Node.js 22+, Python 3.11+, SAM CLI and CDK against what durable
+    functions need: version found, verdict and the fix for each."""
     from durable_mcp.guidance.prerequisites import check_durable_prerequisites as check
 
     settings = state_of(ctx).settings

@@ -177,10 +177,9 @@ def check_replay_determinism(
     stub_steps: Stubs = None,
     interruptions: Annotated[bool, Field(description="also crash the run after each checkpoint")] = True,
 ) -> DeterminismReport:
-    """Find replay bugs by running: replays every invocation with the clock, random numbers and UUIDs
-    perturbed and reports the first divergence (position, expected vs actual operation, source line), then
-    interrupts after each checkpoint and reports steps that re-ran or changed. Step code runs for real on
-    this machine (use stub_steps); nothing is deployed and the server's store is untouched."""
+    """Find replay bugs by running: replay each invocation with clock, random and UUIDs perturbed (first
+    divergence with its source line), then crash after each checkpoint (steps re-run or changed). Step code
+    runs for real here; use stub_steps."""
     from durable_mcp.determinism import check_determinism
 
     payload = None if input is None else json.dumps(input)

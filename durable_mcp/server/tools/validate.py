@@ -36,9 +36,7 @@ def validate_durable_code(
     ignore: Annotated[list[str] | None, Field(description="skip these rules")] = None,
 ) -> ValidationResult:
     """Check durable handlers, their tests and CloudFormation/SAM templates against the replay rules
-    (DR000-DR019: non-determinism outside steps, nested operations, closure mutation, names, un-awaited
-    operations, swallowed suspensions, tests) and template rules. Each finding has the line, the fix and
-    a docs resource."""
+    (DR000-DR019) and template rules; each finding has its line, the fix and a docs resource."""
     from durable_mcp.errors import UserError, check_language
     from durable_mcp.validator.api import validate_paths, validate_source
 
