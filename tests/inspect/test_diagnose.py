@@ -140,15 +140,13 @@ def test_diagnosis_from_history_alone_matches_the_one_with_the_execution_record(
     assert alone.cause is with_record.cause
 
 
-def test_a_10000_event_history_is_diagnosed_in_well_under_a_second():
-    import time
-
+def test_a_10000_event_history_is_diagnosed():
+    # Its speed is measured by tools/bench_diagnosis.py; tests check behaviour, not wall-clock time.
     execution, events = h.long_history(5000).build()
     assert len(events) > 10_000
-    start = time.perf_counter()
     d = diagnose(events, execution)
-    assert time.perf_counter() - start < 1.0
     assert d.cause is Cause.SUCCEEDED
+    assert d.event_count == len(events)
 
 
 def test_a_callback_that_timed_out_while_the_handler_was_not_running_is_named():
