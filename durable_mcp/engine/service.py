@@ -1075,31 +1075,29 @@ class DurableService:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidParameterValueException("Result must be UTF-8 text.") from None
-        with self._lock:
-            rec, op = self._callback(CallbackId)
-            first = len(rec.events)
-            now = self.clock.now()
-            op["Status"] = OperationStatus.SUCCEEDED.value
-            op["EndTimestamp"] = now
-            op["CallbackDetails"]["Result"] = text
-            history.record_op(rec, op, "Succeeded", now, {"Result": history.payload(text)})
-            self._touch_async(rec, op["Id"])
-            self._commit(rec, [op["Id"]], first)
-            return {}
+        self._complete_callback(CallbackId, OperationStatus.SUCCEEDED, "Result", text, history.payload(text))
+        return {}
 
     def send_durable_execution_callback_failure(self, *, CallbackId: str, Error: Json | None = None) -> Json:
         error = dict(Error or {})
+        self._complete_callback(CallbackId, OperationStatus.FAILED, "Error", error, history.error_payload(error))
+        return {}
+
+    def _complete_callback(
+        self, callback_id: str, status: OperationStatus, field: str, value: Any, recorded: Any
+    ) -> None:
+        """Succeed or fail an open callback from outside: one history event, the op marked updated."""
         with self._lock:
-            rec, op = self._callback(CallbackId)
+            rec, op = self._callback(callback_id)
             first = len(rec.events)
             now = self.clock.now()
-            op["Status"] = OperationStatus.FAILED.value
+            op["Status"] = status.value
             op["EndTimestamp"] = now
-            op["CallbackDetails"]["Error"] = error
-            history.record_op(rec, op, "Failed", now, {"Error": history.error_payload(error)})
+            op["CallbackDetails"][field] = value
+            event = "Succeeded" if status is OperationStatus.SUCCEEDED else "Failed"
+            history.record_op(rec, op, event, now, {field: recorded})
             self._touch_async(rec, op["Id"])
             self._commit(rec, [op["Id"]], first)
-            return {}
 
     def send_durable_execution_callback_heartbeat(self, *, CallbackId: str) -> Json:
         with self._lock:
