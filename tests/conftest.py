@@ -1,4 +1,5 @@
-"""Prints the conformance tally at the end of any run that collected requirement cases."""
+"""Session-wide hooks: the conformance tally, printed at the end of any run that collected requirement cases
+(here, at the root, so the xdist controller loads it whatever paths the run was given)."""
 
 from __future__ import annotations
 
