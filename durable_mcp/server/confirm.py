@@ -89,7 +89,7 @@ class TokenBroker:
             del self._tokens[token]
 
 
-def _supports_form_elicitation(ctx: Context[Any, Any]) -> bool:
+def supports_form_elicitation(ctx: Context[Any, Any]) -> bool:
     caps = ctx.client_capabilities
     elicitation = caps.elicitation if caps is not None else None
     return elicitation is not None and (elicitation.form is not None or elicitation.url is None)
@@ -111,7 +111,7 @@ def ask(
     if confirmation_token:
         error = broker.redeem(confirmation_token, tool, arguments)
         return Pending(Verdict.DECLINED, token_error=error) if error else Pending(Verdict.APPROVED)
-    if _supports_form_elicitation(ctx):
+    if supports_form_elicitation(ctx):
         return Elicit(f"{summary}\n\nGo ahead?", Confirm)
     return Pending(Verdict.PREVIEW)
 

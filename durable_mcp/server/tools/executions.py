@@ -11,14 +11,23 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from mcp.server import MCPServer
-from mcp.server.elicitation import ElicitationResult
+from mcp.server.elicitation import AcceptedElicitation, ElicitationResult
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.resolve import Elicit, Resolve
 from pydantic import BaseModel, Field
 
 from durable_mcp.aws.control import ControlResult
 from durable_mcp.inspect.models import Diagnosis, ExecutionList, ExecutionLogs, ExecutionView, HistoryView
-from durable_mcp.server.confirm import TOKEN_INSTRUCTIONS, Pending, Verdict, ask, decide, resolver
+from durable_mcp.server.confirm import (
+    TOKEN_INSTRUCTIONS,
+    Confirm,
+    Pending,
+    Verdict,
+    ask,
+    decide,
+    resolver,
+    supports_form_elicitation,
+)
 from durable_mcp.server.policy import Access
 from durable_mcp.server.registry import add_tool
 from durable_mcp.server.state import AppState, state_of
@@ -31,8 +40,26 @@ def _sensitive(state: AppState) -> bool:
     return state.policy.allow_sensitive
 
 
+@resolver("list_durable_executions")
+def ask_without_aws(ctx: Context[Any, Any], local: bool = False) -> Elicit[Any] | Pending:
+    """When AWS cannot be used, ask whether to continue with the local engine only (never silently)."""
+    from durable_mcp.aws.errors import AwsUnavailableError
+
+    state = state_of(ctx)
+    if local:
+        return Pending(Verdict.APPROVED)
+    try:
+        state.aws().lambda_client()
+    except AwsUnavailableError as exc:
+        if supports_form_elicitation(ctx):
+            return Elicit(f"{exc}\n\nContinue without AWS, listing the local engine's executions only?", Confirm)
+        return Pending(Verdict.PREVIEW, token_error=str(exc))
+    return Pending(Verdict.APPROVED)
+
+
 def list_durable_executions(
     ctx: Context[Any, Any],
+    without_aws: Annotated[ElicitationResult[Any], Resolve(ask_without_aws)],
     function: Annotated[str, Field(description="function name or ARN; name:qualifier filters a version/alias")],
     statuses: Annotated[list[str] | None, Field(description="e.g. ['RUNNING', 'FAILED']")] = None,
     started_after: Annotated[str | None, Field(description="ISO-8601 time")] = None,
@@ -58,13 +85,20 @@ def list_durable_executions(
         except ValueError:
             raise UserError(f"{name} must be an ISO-8601 time such as 2026-01-31T12:00:00Z, got {text!r}") from None
 
-    from durable_mcp.aws.errors import AwsUnavailableError
-
-    try:
-        client = state.aws().local if local else state.aws().lambda_client()
-    except AwsUnavailableError as exc:
-        raise UserError(f"{exc} AWS is not reachable, so nothing was listed from it. To continue without AWS, "
-                        "call again with local=true to list the executions of the local engine.") from exc
+    use_local = local
+    answer = without_aws.data if isinstance(without_aws, AcceptedElicitation) else None
+    if isinstance(answer, dict):
+        answer = Confirm.model_validate(answer)
+    if isinstance(answer, Pending) and answer.verdict is Verdict.PREVIEW:
+        raise UserError(f"{answer.token_error} Nothing was listed from AWS. To continue without AWS, ask the user, "
+                        "then call again with local=true to list the local engine's executions.")
+    if isinstance(answer, Confirm):
+        if not answer.confirm:
+            raise UserError("AWS is not available and the user chose not to continue without it.")
+        use_local = True
+    elif answer is None:
+        raise UserError("AWS is not available and the user chose not to continue without it.")
+    client = state.aws().local if use_local else state.aws().lambda_client()
     if client is None:  # pragma: no cover - the server always attaches its engine
         raise UserError("No local engine is attached to this server.")
     return list_executions(client, function, statuses=statuses or (), execution_name=execution_name,
