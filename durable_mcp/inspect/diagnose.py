@@ -297,9 +297,14 @@ def _completed_since_last_invocation(folded: FoldedHistory) -> OperationView | N
 
 
 def _pending(ops: list[OperationView], now: datetime) -> list[PendingItem]:
+    by_id = {op.id: op for op in ops}
     items: list[PendingItem] = []
     for op in ops:
         item = _pending_item(op)
+        parent = by_id.get(op.parent_id or "")
+        if item is not None and parent is not None and parent.subtype == "WaitForCallback":
+            # wait_for_callback's inner callback carries an SDK-made name; the user named the context.
+            item.operation_name = parent.name or item.operation_name
         if item is not None:
             item.overdue = item.until is not None and item.until < now
             items.append(item)
