@@ -2,10 +2,8 @@ from typing import Any
 
 from aws_durable_execution_sdk_python import DurableContext, durable_execution
 from aws_durable_execution_sdk_python.concurrency.models import BatchItem, BatchResult, CompletionReason
-from aws_durable_execution_sdk_python.config import BatchItemStatus, CompletionConfig, Duration, MapConfig, NestingType
-from aws_durable_execution_sdk_python.serdes import JsonSerDes, SerDes, SerDesContext
-
-from tests.conformance.handlers.common import batch_summary, echo, greet
+from aws_durable_execution_sdk_python.config import BatchItemStatus, CompletionConfig, MapConfig
+from aws_durable_execution_sdk_python.serdes import SerDes, SerDesContext
 
 SEQUENTIAL = MapConfig(max_concurrency=1)
 ALL = ("completionReason", "status", "successCount", "failureCount", "totalCount")

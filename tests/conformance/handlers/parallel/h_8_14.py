@@ -1,11 +1,9 @@
-import json
 from typing import Any
 
-from aws_durable_execution_sdk_python import DurableContext, ParallelBranch, durable_execution
-from aws_durable_execution_sdk_python.config import CompletionConfig, Duration, NestingType, ParallelConfig
-from aws_durable_execution_sdk_python.serdes import SerDes, SerDesContext
+from aws_durable_execution_sdk_python import DurableContext, durable_execution
+from aws_durable_execution_sdk_python.config import CompletionConfig, Duration, ParallelConfig
 
-from tests.conformance.handlers.common import batch_summary, constant, echo, failing_branch
+from tests.conformance.handlers.common import echo
 
 SEQUENTIAL = ParallelConfig(max_concurrency=1)
 

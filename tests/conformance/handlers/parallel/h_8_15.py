@@ -1,11 +1,11 @@
 import json
 from typing import Any
 
-from aws_durable_execution_sdk_python import DurableContext, ParallelBranch, durable_execution
-from aws_durable_execution_sdk_python.config import CompletionConfig, Duration, NestingType, ParallelConfig
+from aws_durable_execution_sdk_python import DurableContext, durable_execution
+from aws_durable_execution_sdk_python.config import CompletionConfig, ParallelConfig
 from aws_durable_execution_sdk_python.serdes import SerDes, SerDesContext
 
-from tests.conformance.handlers.common import batch_summary, constant, echo, failing_branch
+from tests.conformance.handlers.common import constant, echo
 
 SEQUENTIAL = ParallelConfig(max_concurrency=1)
 

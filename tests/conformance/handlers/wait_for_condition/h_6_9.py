@@ -1,16 +1,11 @@
 from typing import Any
 
-from aws_durable_execution_sdk_python import DurableContext, WaitForConditionError, durable_execution
-from aws_durable_execution_sdk_python.config import Duration, JitterStrategy
-from aws_durable_execution_sdk_python.serdes import SerDes, SerDesContext
+from aws_durable_execution_sdk_python import DurableContext, durable_execution
+from aws_durable_execution_sdk_python.config import Duration
 from aws_durable_execution_sdk_python.waits import (
     WaitForConditionConfig,
     WaitForConditionDecision,
-    WaitStrategyConfig,
-    create_wait_strategy,
 )
-
-from tests.conformance.handlers.common import echo
 
 
 def increment(state: int, _ctx: Any) -> int:

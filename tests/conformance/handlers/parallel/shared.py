@@ -1,0 +1,20 @@
+"""Helpers shared by the parallel conformance handlers: item functions, configs and serdes."""
+
+from typing import Any
+
+from aws_durable_execution_sdk_python.config import CompletionConfig, ParallelConfig
+
+from tests.conformance.handlers.common import echo
+
+SEQUENTIAL = ParallelConfig(max_concurrency=1)
+
+
+def stepping(value: Any):
+    """A branch that runs one step returning ``value``."""
+    return lambda ctx: ctx.step(echo(value))
+
+
+def sequential(**completion: Any) -> ParallelConfig:
+    return ParallelConfig(max_concurrency=1, completion_config=CompletionConfig(**completion))
+
+ALL = ("completionReason", "status", "successCount", "failureCount", "totalCount")
