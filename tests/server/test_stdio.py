@@ -19,10 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
-def launch_spec() -> StdioServerParameters:
+def launch_spec(cache_home: Path | None = None) -> StdioServerParameters:
     spec = json.loads((ROOT / ".mcp.json").read_text())["mcpServers"]["durable-mcp"]
     assert spec["args"] == ["--allow-write"]
     env = dict(os.environ)
+    if cache_home is not None:
+        env["XDG_CACHE_HOME"] = str(cache_home)
     # The console script lives next to the interpreter running the tests (the project's venv).
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     return StdioServerParameters(command=spec["command"], args=spec["args"], env=env, cwd=str(ROOT))
@@ -39,6 +41,18 @@ async def test_mcp_json_command_serves_tools_resources_prompts(mode: str, protoc
         assert "durable://reference/replay-model-rules" in resources
         prompts = {p.name for p in (await client.list_prompts()).prompts}
         assert "build_durable_workflow" in prompts
+
+
+@pytest.mark.anyio
+async def test_a_second_start_serves_the_cached_tool_list_and_its_tools_still_run(tmp_path: Path) -> None:
+    async with Client(launch_spec(tmp_path)) as client:
+        first = (await client.list_tools()).model_dump(by_alias=True, exclude_none=True)
+    assert list((tmp_path / "durable-mcp").glob("tools-*.json"))
+    async with Client(launch_spec(tmp_path)) as client:
+        assert (await client.list_tools()).model_dump(by_alias=True, exclude_none=True) == first
+        result = await client.call_tool("validate_durable_code", {"source": "x = 1\n", "language": "python"})
+        assert not result.is_error and result.structured_content
+        assert result.structured_content["files_checked"] == 1
 
 
 def test_misspelled_flag_exits_2_with_usage() -> None:
