@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Callable
 from functools import cache
 
-from tree_sitter import Language, Node, Parser, Query, QueryCursor
+from tree_sitter import Language, Node, Parser
 
 from durable_mcp.validator import sources_js as S
 from durable_mcp.validator.ir import (
@@ -37,14 +36,9 @@ STRINGY = frozenset({"string", "template_string"})
 SKIP_TYPES = frozenset({"identifier", "shorthand_property_identifier", "string_fragment", "escape_sequence",
                         "statement_identifier", "private_property_identifier", "empty_statement",
                         "type_annotation", "type_arguments", "type_parameters", "interface_declaration",
-                        "type_alias_declaration", "comment", "string", "number", "regex", "enum_declaration",
-                        "property_identifier", "ambient_declaration", "abstract_class_declaration_type",
-                        "predefined_type", "type_identifier", "true", "false", "null", "undefined",
-                        "import_statement", "this", "super", "hash_bang_line"})
-HANDLED_TYPES = FUNCTION_TYPES | {"import_statement", "variable_declarator", "call_expression", "new_expression",
-                                  "assignment_expression", "augmented_assignment_expression", "update_expression",
-                                  "if_statement", "subscript_expression", "class_declaration", "catch_clause",
-                                  "for_in_statement"}
+                        "type_alias_declaration", "comment", "string", "number", "regex", "property_identifier",
+                        "predefined_type", "type_identifier", "true", "false", "null", "undefined", "this", "super",
+                        "hash_bang_line"})
 SDK_MODULE = "@aws/durable-execution-sdk-js"
 TESTING_MODULE = "@aws/durable-execution-sdk-js-testing"
 _IDENTIFIER = re.compile(r"(?<![.\w$])[A-Za-z_$][\w$]*")
@@ -70,13 +64,20 @@ def _parser(language: str, tsx: bool) -> Parser:
 
 
 @cache
-def _interesting(language: str, tsx: bool) -> Query:
-    """Every node kind the lowering handles, found in C so pass-through nodes are never walked in Python."""
+def _dead_ends(language: str, tsx: bool) -> frozenset[str]:
+    """Node kinds the walk never enters: leaves, literals, types and the grammar's anonymous tokens.
+
+    A kind that is both a token and a named node (``object`` in TypeScript) stays walkable; a token that
+    shares its name with a handled kind (the ``function`` keyword) must never reach the dispatch.
+    """
     grammar = _language(language, tsx)
-    kinds = " ".join(f"({kind})" for kind in sorted(HANDLED_TYPES) if grammar.id_for_node_kind(kind, True))
-    env = ('(member_expression object: (member_expression object: (identifier) @p property: (property_identifier) @e)'
-           ' (#eq? @p "process") (#eq? @e "env")) @n')
-    return Query(grammar, f"[{kinds}] @n\n{env}")
+    named: set[str] = set()
+    tokens: set[str] = set()
+    for kind_id in range(grammar.node_kind_count):
+        kind = grammar.node_kind_for_id(kind_id)
+        if kind is not None:
+            (named if grammar.node_kind_is_named(kind_id) else tokens).add(kind)
+    return SKIP_TYPES | (tokens - named)
 
 
 def span_of(node: Node) -> Span:
@@ -95,7 +96,7 @@ def _error_node(node: Node) -> Node:
 
 
 class ScriptLowering:
-    def __init__(self, source: bytes, language: str) -> None:
+    def __init__(self, source: bytes, language: str, tsx: bool = False) -> None:
         self.src = source
         self.language = language
         self.funcs: list[Func] = []
@@ -108,10 +109,7 @@ class ScriptLowering:
         self.in_op_name = False
         self.lazy_names: list[set[str]] = []
         self.class_fields: list[list[str]] = []
-        self.nodes: list[Node] = []
-        self.env_reads: set[int] = set()
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.dead_ends = _dead_ends(language, tsx)
         self.dispatch: dict[str, Callable[[Node], None]] = {
             "import_statement": self.on_import,
             "variable_declarator": self.on_declarator,
@@ -141,37 +139,26 @@ class ScriptLowering:
     def func(self) -> Func:
         return self.stack[-1]
 
-    def index(self, root: Node, query: Query) -> None:
-        """Sorted positions of every handled node (outer before inner at the same start)."""
-        found = QueryCursor(query).captures(root).get("n", [])
-        found.sort(key=lambda n: (n.start_byte, -n.end_byte))
-        self.env_reads = {n.start_byte for n in found if n.type == "member_expression"}
-        self.nodes = found
-        self.starts = [n.start_byte for n in found]
-        self.ends = [n.end_byte for n in found]
-
     def visit(self, node: Node) -> None:
         kind = node.type
         handler = self.dispatch.get(kind)
         if handler is not None:
             handler(node)
-        elif kind not in SKIP_TYPES:
+        elif kind not in self.dead_ends:
             self.visit_inside(node)
 
     def visit_inside(self, node: Node) -> None:
         """Handle the outermost handled nodes strictly inside ``node``; handlers recurse themselves."""
-        starts, ends, nodes = self.starts, self.ends, self.nodes
-        start, end = node.start_byte, node.end_byte
-        i = bisect_left(starts, start)
-        count = len(starts)
-        while i < count and starts[i] < end:
-            inner_end = ends[i]
-            if inner_end > end or (starts[i] == start and inner_end == end and nodes[i].type == node.type):
-                i += 1  # an enclosing node that starts at the same byte, or the node itself
+        dispatch, dead_ends = self.dispatch, self.dead_ends
+        for child in node.children:
+            kind = child.type
+            if kind in dead_ends:
                 continue
-            inner = nodes[i]
-            self.dispatch[inner.type](inner)
-            i = bisect_left(starts, inner_end, i + 1)
+            handler = dispatch.get(kind)
+            if handler is not None:
+                handler(child)
+            else:
+                self.visit_inside(child)
 
     def visit_children(self, node: Node) -> None:
         self.visit_inside(node)
@@ -857,13 +844,24 @@ class ScriptLowering:
     # -- reads ----------------------------------------------------------------------------------
     def on_member(self, node: Node) -> None:
         # Only `process.env.X` reads are indexed as members; other members just hold nested calls.
-        if node.start_byte not in self.env_reads:
+        if not self.is_env_read(node):
             self.visit_inside(node)
             return
         if not self.is_local("process"):
             prop = node.child_by_field_name("property")
             if prop is None or self.text(prop) not in S.ENV_ALLOWED:
                 self.add_source(Effect.ENV, node, "process.env", None)
+
+    def is_env_read(self, node: Node) -> bool:
+        """``process.env.X``: the object is the member ``process.env`` itself."""
+        if not self.src.startswith(b"process", node.start_byte):
+            return False
+        obj = node.children[0]
+        if obj.type != "member_expression":
+            return False
+        parts = obj.children
+        return parts[0].type == "identifier" and parts[-1].type == "property_identifier" \
+            and self.text(parts[0]) == "process" and self.text(parts[-1]) == "env"
 
     def on_subscript(self, node: Node) -> None:
         obj = node.child_by_field_name("object")
@@ -904,8 +902,7 @@ def lower_script(source: str, path: str, language: str, syntax_only: bool = Fals
         raise SyntaxError(kind, (path, line, column, ""))
     if syntax_only:
         return Module(language, [])
-    lowering = ScriptLowering(data, language)
-    lowering.index(root, _interesting(language, tsx))
+    lowering = ScriptLowering(data, language, tsx)
     funcs = lowering.lower(root)
     name = path.rsplit("/", 1)[-1]
     is_test = lowering.is_test or bool(_TEST_NAME.search(name))
