@@ -9,7 +9,7 @@ import argparse
 import sys
 from typing import Any
 
-from durable_mcp.determinism.models import DESCRIPTION
+from durable_mcp.determinism.method import DESCRIPTION
 
 
 def register(sub: Any) -> None:

@@ -10,8 +10,8 @@ from durable_mcp._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from durable_mcp.determinism.check import check_determinism
+    from durable_mcp.determinism.method import DESCRIPTION
     from durable_mcp.determinism.models import (
-        DESCRIPTION,
         DeterminismReport,
         Divergence,
         InterruptionFinding,
@@ -33,5 +33,6 @@ __all__ = [
 
 __getattr__ = lazy_exports(__name__, {
     "check_determinism": "durable_mcp.determinism.check",
-    **{name: "durable_mcp.determinism.models" for name in __all__ if name != "check_determinism"},
+    "DESCRIPTION": "durable_mcp.determinism.method",
+    **{name: "durable_mcp.determinism.models" for name in __all__ if name not in ("check_determinism", "DESCRIPTION")},
 })
