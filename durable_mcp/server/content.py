@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mcp.server import MCPServer
+from mcp.server.mcpserver.resources import FunctionResource
 
 
 def register(mcp: MCPServer[Any]) -> None:
@@ -17,9 +18,12 @@ def register(mcp: MCPServer[Any]) -> None:
 
         return read
 
+    # Built directly: the decorator wraps every reader in pydantic's validate_call, which costs start-up
+    # time for functions that take no arguments.
     for doc in list_reference_docs():
-        mcp.resource(doc.uri, name=doc.name, title=doc.title, description=doc.summary or None,
-                     mime_type="text/markdown")(reader(doc.name))
+        mcp.add_resource(FunctionResource(uri=doc.uri, name=doc.name, title=doc.title,
+                                          description=doc.summary or None, mime_type="text/markdown",
+                                          fn=reader(doc.name)))
 
     @mcp.resource(f"{URI_PREFIX}{{name}}", name="reference", mime_type="text/markdown",
                   description="A durable-functions reference document by name (see the resource list).")
