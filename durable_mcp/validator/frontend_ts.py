@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 from tree_sitter import Language, Node, Parser
@@ -63,26 +64,70 @@ def _parser(language: str, tsx: bool) -> Parser:
     return Parser(_language(language, tsx))
 
 
-@cache
-def _dead_ends(language: str, tsx: bool) -> frozenset[str]:
-    """Node kinds the walk never enters: leaves, literals, types and the grammar's anonymous tokens.
+HANDLERS = {
+    "import_statement": "on_import",
+    "variable_declarator": "on_declarator",
+    "call_expression": "on_call",
+    "new_expression": "on_new",
+    "assignment_expression": "on_assignment",
+    "augmented_assignment_expression": "on_assignment",
+    "update_expression": "on_update",
+    "if_statement": "on_if",
+    "member_expression": "on_member",
+    "subscript_expression": "on_subscript",
+    "class_declaration": "on_class",
+    "catch_clause": "on_catch",
+    "for_in_statement": "on_for_in",
+    **dict.fromkeys(FUNCTION_TYPES, "on_function"),
+}
 
-    A kind that is both a token and a named node (``object`` in TypeScript) stays walkable; a token that
-    shares its name with a handled kind (the ``function`` keyword) must never reach the dispatch.
-    """
+
+@dataclass(frozen=True, slots=True)
+class KindTable:
+    """The walk's view of a grammar, by numeric kind id (cheaper than the kind name, and it tells a named
+    node from a token that shares its name, like the ``function`` keyword)."""
+
+    handlers: dict[int, str]  # kind id -> ScriptLowering method
+    dead_ends: frozenset[int]  # leaves, literals, types and tokens: never entered
+
+
+@cache
+def _kind_table(language: str, tsx: bool) -> KindTable:
     grammar = _language(language, tsx)
-    named: set[str] = set()
-    tokens: set[str] = set()
+    handlers: dict[int, str] = {}
+    dead_ends: set[int] = set()
     for kind_id in range(grammar.node_kind_count):
         kind = grammar.node_kind_for_id(kind_id)
-        if kind is not None:
-            (named if grammar.node_kind_is_named(kind_id) else tokens).add(kind)
-    return SKIP_TYPES | (tokens - named)
+        if not grammar.node_kind_is_named(kind_id):
+            dead_ends.add(kind_id)
+        elif kind in HANDLERS:
+            handlers[kind_id] = HANDLERS[kind]
+        elif kind in SKIP_TYPES:
+            dead_ends.add(kind_id)
+    return KindTable(handlers, frozenset(dead_ends))
 
 
-def span_of(node: Node) -> Span:
-    start, end = node.start_point, node.end_point
-    return Span(start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1)
+class NodeSpan(Span):
+    """A span read from its syntax node on first access: most events never become a finding.
+
+    The four slots stay unset until one is read; reading an unset slot raises AttributeError, which
+    lands in ``__getattr__`` and fills them all from the node.
+    """
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Node) -> None:  # pylint: disable=super-init-not-called
+        self.node = node
+
+    def __getattr__(self, name: str) -> int:
+        if name not in ("line", "col", "end_line", "end_col"):
+            raise AttributeError(name)
+        start, end = self.node.start_point, self.node.end_point
+        self.line, self.col, self.end_line, self.end_col = start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1
+        return int(getattr(self, name))
+
+
+span_of = NodeSpan
 
 
 def _error_node(node: Node) -> Node:
@@ -96,8 +141,11 @@ def _error_node(node: Node) -> Node:
 
 
 class ScriptLowering:
-    def __init__(self, source: bytes, language: str, tsx: bool = False) -> None:
+    def __init__(self, source: bytes, language: str, tsx: bool = False, ascii_text: str | None = None) -> None:
         self.src = source
+        self.ascii_text = ascii_text
+        # Byte offsets index an ASCII str exactly; slicing it avoids a bytes copy and a decode per read.
+        self.text: Callable[[Node], str] = self.sliced_text if ascii_text is not None else self.decoded_text
         self.language = language
         self.funcs: list[Func] = []
         self.stack: list[Func] = []
@@ -109,29 +157,19 @@ class ScriptLowering:
         self.in_op_name = False
         self.lazy_names: list[set[str]] = []
         self.class_fields: list[list[str]] = []
-        self.dead_ends = _dead_ends(language, tsx)
-        self.dispatch: dict[str, Callable[[Node], None]] = {
-            "import_statement": self.on_import,
-            "variable_declarator": self.on_declarator,
-            "call_expression": self.on_call,
-            "new_expression": self.on_new,
-            "assignment_expression": self.on_assignment,
-            "augmented_assignment_expression": self.on_assignment,
-            "update_expression": self.on_update,
-            "if_statement": self.on_if,
-            "member_expression": self.on_member,
-            "ERROR": self.visit_inside,
-            "subscript_expression": self.on_subscript,
-            "class_declaration": self.on_class,
-            "catch_clause": self.on_catch,
-            "for_in_statement": self.on_for_in,
+        table = _kind_table(language, tsx)
+        self.dead_ends = table.dead_ends
+        self.dispatch: dict[int, Callable[[Node], None]] = {
+            kind_id: getattr(self, method) for kind_id, method in table.handlers.items()
         }
-        for kind in FUNCTION_TYPES:
-            self.dispatch[kind] = self.on_function
 
     # -- helpers ------------------------------------------------------------------------------
+    def sliced_text(self, node: Node) -> str:
+        assert self.ascii_text is not None
+        return self.ascii_text[node.start_byte:node.end_byte]
+
     @staticmethod
-    def text(node: Node) -> str:
+    def decoded_text(node: Node) -> str:
         raw = node.text
         return raw.decode("utf-8", errors="replace") if raw is not None else ""
 
@@ -140,7 +178,7 @@ class ScriptLowering:
         return self.stack[-1]
 
     def visit(self, node: Node) -> None:
-        kind = node.type
+        kind = node.kind_id
         handler = self.dispatch.get(kind)
         if handler is not None:
             handler(node)
@@ -151,7 +189,7 @@ class ScriptLowering:
         """Handle the outermost handled nodes strictly inside ``node``; handlers recurse themselves."""
         dispatch, dead_ends = self.dispatch, self.dead_ends
         for child in node.children:
-            kind = child.type
+            kind = child.kind_id
             if kind in dead_ends:
                 continue
             handler = dispatch.get(kind)
@@ -227,11 +265,12 @@ class ScriptLowering:
     def require_module(self, value: Node | None) -> str | None:
         if value is not None and value.type == "await_expression" and value.named_child_count:
             value = value.named_children[0]
-        if value is None or value.type != "call_expression":
+        if value is None or value.type != "call_expression" or \
+                not self.src.startswith((b"require", b"import"), value.start_byte):
             return None
-        callee = value.child_by_field_name("function")
-        args = value.child_by_field_name("arguments")
-        if callee is None or args is None or self.text(callee) not in ("require", "import"):
+        parts = value.children
+        callee, args = parts[0], parts[-1]
+        if self.text(callee) not in ("require", "import"):
             return None
         first = args.named_children[0] if args.named_child_count else None
         return self.text(first).strip("'\"`") if first is not None and first.type == "string" else None
@@ -258,10 +297,9 @@ class ScriptLowering:
         return names
 
     def on_declarator(self, node: Node) -> None:
-        target = node.child_by_field_name("name")
-        value = node.child_by_field_name("value")
-        if target is None:
-            return
+        parts = node.children
+        target = parts[0]
+        value = parts[-1] if len(parts) > 1 and parts[-1].type != "type_annotation" else None
         module = self.require_module(value)
         if module is not None:
             self.bind_require(target, module)
@@ -312,11 +350,9 @@ class ScriptLowering:
         elif value.type == "new_expression" and self.is_aws_client(value.child_by_field_name("constructor")):
             self.clients.add(name)
         elif value.type == "call_expression":
-            callee = value.child_by_field_name("function")
-            if callee is not None and callee.type == "member_expression":
-                obj = callee.child_by_field_name("object")
-                if self.is_aws_client(obj):
-                    self.clients.add(name)
+            callee = value.children[0]
+            if callee.type == "member_expression" and self.is_aws_client(callee.children[0]):
+                self.clients.add(name)
 
     def is_aws_client(self, node: Node | None) -> bool:
         if node is None or node.type != "identifier":
@@ -398,7 +434,8 @@ class ScriptLowering:
             for field in self.class_fields[-1]:
                 func.locals.add(f"this.{field}")
                 func.typed_ctx_params.append(f"this.{field}")
-        func.is_async = node.child_count > 0 and node.children[0].type == "async"
+        parts = node.children
+        func.is_async = parts[0].type == "async"
         params = node.child_by_field_name("parameters")
         self.stack.append(func)
         self.tainted.append({})
@@ -419,9 +456,7 @@ class ScriptLowering:
                 value = param.child_by_field_name("value")
                 if value is not None:
                     self.visit(value)
-        body = node.child_by_field_name("body")
-        if body is not None:
-            self.visit(body)
+        self.visit(parts[-1])  # the body: every function kind ends with it
         self.lazy_names = saved_lazy
         self.tainted.pop()
         self.stack.pop()
@@ -444,38 +479,42 @@ class ScriptLowering:
         return dotted, False
 
     def on_call(self, node: Node) -> None:
-        callee = node.child_by_field_name("function")
-        args = node.child_by_field_name("arguments")
-        if callee is None:
-            return
+        parts = node.children
+        callee, args = parts[0], parts[-1]
         awaited_inside = False
         if callee.type == "await_expression" and callee.named_child_count:
             callee = callee.named_children[0]  # `await ctx.step<T>(...)`: tree-sitter nests the await
             awaited_inside = True
-        arg_nodes = args.named_children if args is not None else []
-        if callee.type == "member_expression":
-            obj = callee.child_by_field_name("object")
-            prop = callee.child_by_field_name("property")
-            if obj is not None and prop is not None:
-                method = self.text(prop)
-                on_field = obj.type == "member_expression" and self.text(obj).startswith("this.")
-                if method in OPERATIONS and (obj.type == "identifier" or on_field):
-                    self.lower_operation(node, method, obj, arg_nodes, awaited_inside)
-                    return
-                if obj.type == "identifier" and self.text(obj) == "Promise" and not self.is_local("Promise") \
-                        and method in ("all", "allSettled", "race", "any"):
-                    self.lower_concurrent(node, method, arg_nodes)
-                if method in ("getOperationByIndex",):
-                    self.func.events.append(PositionalLookup(span_of(node), f".{method}(n)"))
-                self.classify_member_call(node, callee, obj, method, arg_nodes)
-        elif callee.type == "identifier":
+        arg_nodes = args.named_children
+        callee_type = callee.type
+        visit_callee = True
+        if callee_type == "member_expression":
+            callee_parts = callee.children
+            obj, prop = callee_parts[0], callee_parts[-1]
+            # `name.method(...)`: the callee holds nothing to lower (and is no `process.env` read)
+            visit_callee = obj.type != "identifier"
+            method = self.text(prop)
+            on_field = obj.type == "member_expression" and self.text(obj).startswith("this.")
+            if method in OPERATIONS and (obj.type == "identifier" or on_field):
+                self.lower_operation(node, method, obj, arg_nodes, awaited_inside)
+                return
+            if obj.type == "identifier" and self.text(obj) == "Promise" and not self.is_local("Promise") \
+                    and method in ("all", "allSettled", "race", "any"):
+                self.lower_concurrent(node, method, arg_nodes)
+            if method in ("getOperationByIndex",):
+                self.func.events.append(PositionalLookup(span_of(node), f".{method}(n)"))
+            self.classify_member_call(node, callee, obj, method, arg_nodes)
+        elif callee_type == "identifier":
+            visit_callee = False
             name = self.text(callee)
             self.classify_plain_call(node, name, arg_nodes)
             self.func.events.append(Call(name, span_of(node),
                                          [self.text(a) if a.type == "identifier" else None for a in arg_nodes]))
-        if arg_nodes and b"withDurableExecution" in (callee.text or b"") and self.is_handler_wrapper(callee):
+        if arg_nodes and self.src.find(b"withDurableExecution", callee.start_byte, callee.end_byte) >= 0 \
+                and self.is_handler_wrapper(callee):
             arg_nodes = self.lower_handler_wrapper(arg_nodes)
-        self.visit(callee)
+        if visit_callee:
+            self.visit(callee)
         for arg in arg_nodes:
             self.visit(arg)
 
@@ -902,7 +941,7 @@ def lower_script(source: str, path: str, language: str, syntax_only: bool = Fals
         raise SyntaxError(kind, (path, line, column, ""))
     if syntax_only:
         return Module(language, [])
-    lowering = ScriptLowering(data, language, tsx)
+    lowering = ScriptLowering(data, language, tsx, source if source.isascii() else None)
     funcs = lowering.lower(root)
     name = path.rsplit("/", 1)[-1]
     is_test = lowering.is_test or bool(_TEST_NAME.search(name))
