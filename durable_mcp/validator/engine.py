@@ -81,15 +81,33 @@ class Analysis:
                 self.inline_children[func.parent].append(func.fid)
         self.summaries: dict[int, dict[str, Reach]] = {}
         self.findings: list[Finding] = []
+        self.binders: dict[tuple[int, str], int | None] = {}
+        # Propagation bookkeeping: the function whose events are being read, and whether a change reached
+        # one already read this round (only then can another round change anything).
+        self.reading = 0
+        self.stale = False
+        self.first_in_subtree = [func.fid for func in self.funcs]
+        for func in reversed(self.funcs):
+            if func.parent is not None and self.first_in_subtree[func.fid] < self.first_in_subtree[func.parent]:
+                self.first_in_subtree[func.parent] = self.first_in_subtree[func.fid]
 
     # -- lexical resolution -----------------------------------------------------------------
     def binder(self, fid: int | None, name: str) -> int | None:
-        while fid is not None:
-            func = self.funcs[fid]
+        if fid is None:
+            return None
+        key = (fid, name)
+        try:
+            return self.binders[key]
+        except KeyError:
+            pass
+        found: int | None = fid
+        while found is not None:
+            func = self.funcs[found]
             if name in func.locals:
-                return fid
-            fid = func.parent
-        return None
+                break
+            found = func.parent
+        self.binders[key] = found
+        return found
 
     def resolve_def(self, fid: int, name: str) -> Func | None:
         found = self.binder(fid, name)
@@ -135,7 +153,7 @@ class Analysis:
         root = self.region_root(fid)
         return {(root, name) for name in self.ctx_params[root]}
 
-    def assign_region(self, fid: int, region: Region, ctx_param: str | None) -> bool:
+    def assign_region(self, fid: int, region: Region, ctx_param: str | None) -> None:
         changed = False
         if fid not in self.regions:
             self.regions[fid] = region
@@ -143,7 +161,13 @@ class Analysis:
         if ctx_param is not None and ctx_param not in self.ctx_params[fid]:
             self.ctx_params[fid].add(ctx_param)
             changed = True
-        return changed
+        if changed:
+            self.note_change(fid)
+
+    def note_change(self, fid: int) -> None:
+        """A function's region or contexts changed: its own events and its nested functions' read them."""
+        if self.first_in_subtree[fid] <= self.reading:
+            self.stale = True
 
     def compute_regions(self) -> None:
         for func in self.funcs:
@@ -159,46 +183,46 @@ class Analysis:
                 self.roots[func.fid] = Role.CHILD
             for name in func.typed_ctx_params:
                 self.assign_region(func.fid, Region.REPLAY, name)
-        changed = True
+        # Rounds until nothing changes; a round only has to be repeated when a change reached a function
+        # whose events were already read in it (later functions see the change in the same round).
+        self.stale = True
         rounds = 0
-        while changed and rounds < 20:
-            changed = False
+        while self.stale and rounds < 20:
+            self.stale = False
             rounds += 1
             for func in self.funcs:
+                self.reading = func.fid
                 for event in func.events:
                     if isinstance(event, Op):
-                        changed |= self.propagate_op(func, event)
+                        self.propagate_op(func, event)
                     elif isinstance(event, Call):
-                        changed |= self.propagate_call(func, event)
+                        self.propagate_call(func, event)
 
     def callback_target(self, fid: int, callback_func: int | None, ref: str | None) -> Func | None:
         if callback_func is not None:
             return self.funcs[callback_func]
         return self.resolve_def(fid, ref) if ref is not None else None
 
-    def propagate_op(self, func: Func, op: Op) -> bool:
+    def propagate_op(self, func: Func, op: Op) -> None:
         if self.ctx_of(func.fid, op.receiver) is None:
-            return False
-        changed = False
+            return
         for callback in op.callbacks:
             target = self.callback_target(func.fid, callback.func, callback.ref)
             if target is None or target.kind in FACTORY_KINDS:
                 continue
             if callback.role is Role.STEP:
-                changed |= self.assign_region(target.fid, Region.STEP, None)
+                self.assign_region(target.fid, Region.STEP, None)
             else:
-                changed |= self.assign_region(target.fid, Region.REPLAY, target.params[0] if target.params else None)
+                self.assign_region(target.fid, Region.REPLAY, target.params[0] if target.params else None)
             self.roots.setdefault(target.fid, callback.role)
-        return changed
 
-    def propagate_call(self, func: Func, call: Call) -> bool:
+    def propagate_call(self, func: Func, call: Call) -> None:
         if not any(call.args):
-            return False
+            return
         callee = self.resolve_def(func.fid, call.callee)
         if callee is None:
-            return False
+            return
         offset = 1 if callee.kind in FACTORY_KINDS else 0
-        changed = False
         for index, arg in enumerate(call.args):
             if arg is None or self.ctx_of(func.fid, arg) is None:
                 continue
@@ -207,16 +231,14 @@ class Analysis:
                 continue
             param = callee.params[position]
             if callee.kind in FACTORY_KINDS or self.region_of(func.fid) is not Region.REPLAY:
-                changed |= self.add_ctx_param(callee.fid, param)
+                self.add_ctx_param(callee.fid, param)
             else:
-                changed |= self.assign_region(callee.fid, Region.REPLAY, param)
-        return changed
+                self.assign_region(callee.fid, Region.REPLAY, param)
 
-    def add_ctx_param(self, fid: int, param: str) -> bool:
-        if param in self.ctx_params[fid]:
-            return False
-        self.ctx_params[fid].add(param)
-        return True
+    def add_ctx_param(self, fid: int, param: str) -> None:
+        if param not in self.ctx_params[fid]:
+            self.ctx_params[fid].add(param)
+            self.note_change(fid)
 
     # -- helper summaries ------------------------------------------------------------------------
     def region_events(self, fid: int) -> list[tuple[int, Event]]:
