@@ -33,6 +33,7 @@ STEP_LIKE = {"step": Role.STEP, "waitForCallback": Role.STEP, "waitForCondition"
              "runInChildContext": Role.CHILD}
 FUNCTION_TYPES = frozenset({"arrow_function", "function_expression", "function", "function_declaration",
                             "generator_function", "generator_function_declaration", "method_definition"})
+PARAMETER_PREFIXES = frozenset({"decorator", "accessibility_modifier", "override_modifier", "readonly", "comment"})
 STRINGY = frozenset({"string", "template_string"})
 SKIP_TYPES = frozenset({"identifier", "shorthand_property_identifier", "string_fragment", "escape_sequence",
                         "statement_identifier", "private_property_identifier", "empty_statement",
@@ -149,6 +150,7 @@ class ScriptLowering:
         self.language = language
         self.funcs: list[Func] = []
         self.stack: list[Func] = []
+        self.func: Func  # the innermost function being lowered: self.stack[-1]
         self.imports: dict[str, str] = {}  # local name -> "module:export"
         self.clients: set[str] = set()
         self.tainted: list[dict[str, str]] = []
@@ -173,10 +175,6 @@ class ScriptLowering:
         raw = node.text
         return raw.decode("utf-8", errors="replace") if raw is not None else ""
 
-    @property
-    def func(self) -> Func:
-        return self.stack[-1]
-
     def visit(self, node: Node) -> None:
         kind = node.kind_id
         handler = self.dispatch.get(kind)
@@ -186,17 +184,34 @@ class ScriptLowering:
             self.visit_inside(node)
 
     def visit_inside(self, node: Node) -> None:
-        """Handle the outermost handled nodes strictly inside ``node``; handlers recurse themselves."""
+        """Handle the outermost handled nodes strictly inside ``node``; handlers recurse themselves.
+
+        One cursor walks the pass-through nodes (statements, blocks, awaits, objects...) in place.
+        """
+        cursor = node.walk()
+        if not cursor.goto_first_child():
+            return
         dispatch, dead_ends = self.dispatch, self.dead_ends
-        for child in node.children:
-            kind = child.kind_id
-            if kind in dead_ends:
-                continue
-            handler = dispatch.get(kind)
-            if handler is not None:
-                handler(child)
-            else:
-                self.visit_inside(child)
+        depth = 1
+        while True:
+            # A leaf (token, name, literal) holds nothing to lower: step over it without making a Node.
+            if cursor.goto_first_child():
+                cursor.goto_parent()
+                child = cursor.node
+                assert child is not None
+                kind = child.kind_id
+                if kind not in dead_ends:
+                    handler = dispatch.get(kind)
+                    if handler is None:
+                        cursor.goto_first_child()
+                        depth += 1
+                        continue
+                    handler(child)
+            while not cursor.goto_next_sibling():
+                if depth == 1:
+                    return
+                cursor.goto_parent()
+                depth -= 1
 
     def visit_children(self, node: Node) -> None:
         self.visit_inside(node)
@@ -208,11 +223,17 @@ class ScriptLowering:
         return func
 
     def is_local(self, name: str) -> bool:
-        return any(name in f.locals and name not in self.imports for f in reversed(self.stack))
+        if name in self.imports:
+            return False
+        for func in reversed(self.stack):
+            if name in func.locals:
+                return True
+        return False
 
     def lower(self, root: Node) -> list[Func]:
         module = self.new_func("<module>", FuncKind.MODULE, root)
         self.stack.append(module)
+        self.func = module
         self.tainted.append({})
         self.visit_children(root)
         for fid, name in self.pending_handlers:
@@ -438,6 +459,7 @@ class ScriptLowering:
         func.is_async = parts[0].type == "async"
         params = node.child_by_field_name("parameters")
         self.stack.append(func)
+        outer, self.func = self.func, func
         self.tainted.append({})
         saved_lazy, self.lazy_names = self.lazy_names, []
         if params is None:
@@ -446,21 +468,41 @@ class ScriptLowering:
                 func.params = self.bind_pattern(single)
         else:
             for param in params.named_children:
-                pattern = param.child_by_field_name("pattern") if param.type.endswith("_parameter") else param
+                if param.type.endswith("_parameter"):
+                    pattern, annotation, value = self.parameter_parts(param)
+                else:  # JavaScript: the pattern itself
+                    pattern, annotation, value = param, None, None
                 names = self.bind_pattern(pattern)
-                func.params.append(names[0] if len(names) == 1 and pattern is not None
-                                   and pattern.type == "identifier" else "")
-                annotation = param.child_by_field_name("type")
+                func.params.append(names[0] if len(names) == 1 and pattern.type == "identifier" else "")
                 if annotation is not None and "DurableContext" in self.text(annotation) and names:
                     func.typed_ctx_params.append(names[0])
-                value = param.child_by_field_name("value")
                 if value is not None:
                     self.visit(value)
         self.visit(parts[-1])  # the body: every function kind ends with it
         self.lazy_names = saved_lazy
         self.tainted.pop()
         self.stack.pop()
+        self.func = outer
         return func
+
+    @staticmethod
+    def parameter_parts(param: Node) -> tuple[Node, Node | None, Node | None]:
+        """(pattern, type annotation, default value) of a TypeScript required/optional parameter."""
+        parts = param.children
+        pattern = parts[0]
+        if pattern.type in PARAMETER_PREFIXES:
+            found = param.child_by_field_name("pattern")
+            assert found is not None
+            pattern = found
+        annotation = value = None
+        for part in parts:
+            kind = part.type
+            if kind == "type_annotation":
+                annotation = part
+            elif kind == "=":
+                value = parts[-1]  # the initializer ends the parameter
+                break
+        return pattern, annotation, value
 
     # -- calls ------------------------------------------------------------------------------------
     def callee_name(self, node: Node) -> str | None:
