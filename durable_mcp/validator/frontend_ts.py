@@ -533,15 +533,16 @@ class ScriptLowering:
         if callee_type == "member_expression":
             callee_parts = callee.children
             obj, prop = callee_parts[0], callee_parts[-1]
+            obj_type = obj.type
             # `name.method(...)`: the callee holds nothing to lower (and is no `process.env` read)
-            visit_callee = obj.type != "identifier"
+            visit_callee = obj_type != "identifier"
             method = self.text(prop)
-            on_field = obj.type == "member_expression" and self.text(obj).startswith("this.")
-            if method in OPERATIONS and (obj.type == "identifier" or on_field):
+            if method in OPERATIONS and (not visit_callee or (obj_type == "member_expression"
+                                                              and self.text(obj).startswith("this."))):
                 self.lower_operation(node, method, obj, arg_nodes, awaited_inside)
                 return
-            if obj.type == "identifier" and self.text(obj) == "Promise" and not self.is_local("Promise") \
-                    and method in ("all", "allSettled", "race", "any"):
+            if not visit_callee and method in ("all", "allSettled", "race", "any") and self.text(obj) == "Promise" \
+                    and not self.is_local("Promise"):
                 self.lower_concurrent(node, method, arg_nodes)
             if method in ("getOperationByIndex",):
                 self.func.events.append(PositionalLookup(span_of(node), f".{method}(n)"))
