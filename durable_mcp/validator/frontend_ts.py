@@ -225,10 +225,7 @@ class ScriptLowering:
     def is_local(self, name: str) -> bool:
         if name in self.imports:
             return False
-        for func in reversed(self.stack):
-            if name in func.locals:
-                return True
-        return False
+        return any(name in func.locals for func in reversed(self.stack))
 
     def lower(self, root: Node) -> list[Func]:
         module = self.new_func("<module>", FuncKind.MODULE, root)

@@ -6,6 +6,7 @@ import textwrap
 
 from durable_mcp.validator import validate_source
 from durable_mcp.validator.frontend_ts import NodeSpan, lower_script
+from durable_mcp.validator.ir import Source
 
 SDK = 'import { withDurableExecution, DurableContext } from "@aws/durable-execution-sdk-js";\n'
 
@@ -68,8 +69,9 @@ def test_calls_inside_an_enum_body_are_still_lowered() -> None:
         });
     """
     module = lower_script(SDK + textwrap.dedent(code), "handler.ts", "typescript")
-    assert [(type(event).__name__, getattr(event, "what", None)) for event in module.funcs[0].events][0] == \
-        ("Source", "Math.random()")
+    first = module.funcs[0].events[0]
+    assert isinstance(first, Source)
+    assert first.what == "Math.random()"
 
 
 def test_type_positions_are_not_lowered() -> None:
