@@ -50,6 +50,14 @@ EFFECT_NAMES = {
     Effect.SLEEP: "sleeps instead of waiting durably",
     Effect.ENV: "reads the environment",
 }
+EFFECT_CONSEQUENCES = {
+    Effect.CLOCK: "; the value differs on each replay, so wrap it in a step",
+    Effect.RANDOM: "; the value differs on each replay, so generate it in a step",
+    Effect.IO: "; it repeats on every replay and its result is not checkpointed",
+    Effect.LOG: "; the line is printed again on every replay",
+    Effect.SLEEP: "; the function stays billed and the pause restarts on replay",
+    Effect.ENV: "; the value may change while the execution is suspended",
+}
 OP_EFFECT = "op"
 CHILD_METHODS = frozenset({"run_in_child_context", "runInChildContext"})
 # Factories: calling them builds a callable for an operation, it does not run the body.
@@ -364,19 +372,8 @@ class Analysis:
         ctx = self.ctx_name(func.fid)
         fix = self.source_fix(event, ctx)
         message = (f"{event.what} {EFFECT_NAMES[event.effect]} in code that re-runs on every replay"
-                   f"{self.source_consequence(event.effect)}")
+                   f"{EFFECT_CONSEQUENCES[event.effect]}")
         self.report(rule, event.span, message, fix)
-
-    @staticmethod
-    def source_consequence(effect: Effect) -> str:
-        return {
-            Effect.CLOCK: "; the value differs on each replay, so wrap it in a step",
-            Effect.RANDOM: "; the value differs on each replay, so generate it in a step",
-            Effect.IO: "; it repeats on every replay and its result is not checkpointed",
-            Effect.LOG: "; the line is printed again on every replay",
-            Effect.SLEEP: "; the function stays billed and the pause restarts on replay",
-            Effect.ENV: "; the value may change while the execution is suspended",
-        }[effect]
 
     def source_fix(self, event: Source, ctx: str) -> Fix | None:
         language = self.module.language
@@ -403,7 +400,7 @@ class Analysis:
             effect = Effect(key)
             chain = " → ".join(f"{name}()" for name in [callee.name, *reach.names])
             message = (f"{chain} {EFFECT_NAMES[effect]} ({reach.what}) in code that re-runs on every replay"
-                       f"{self.source_consequence(effect)}")
+                       f"{EFFECT_CONSEQUENCES[effect]}")
             route = [RouteStep(function=func.name, line=call.span.line, column=call.span.col), *reach.route]
             self.report(SOURCE_RULES[effect], call.span, message, route=route)
 
