@@ -46,6 +46,7 @@ TESTING_MODULE = "@aws/durable-execution-sdk-js-testing"
 _IDENTIFIER = re.compile(r"(?<![.\w$])[A-Za-z_$][\w$]*")
 _DOTTED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 _FIELD_STORE = re.compile(r"this\.([A-Za-z_$][\w$]*)\s*=\s*([A-Za-z_$][\w$]*)")
+_REQUIRE_AT = re.compile(rb"(?:await\s+)?(?:require|import)\b")
 _TEST_NAME = re.compile(r"\.(test|spec)\.[cm]?[jt]sx?$")
 
 
@@ -281,10 +282,12 @@ class ScriptLowering:
         self.funcs[0].locals.add(local)
 
     def require_module(self, value: Node | None) -> str | None:
-        if value is not None and value.type == "await_expression" and value.named_child_count:
+        # Read the text first: almost no value is a `require(...)` / `import(...)` call.
+        if value is None or _REQUIRE_AT.match(self.src, value.start_byte) is None:
+            return None
+        if value.type == "await_expression" and value.named_child_count:
             value = value.named_children[0]
-        if value is None or value.type != "call_expression" or \
-                not self.src.startswith((b"require", b"import"), value.start_byte):
+        if value.type != "call_expression":
             return None
         parts = value.children
         callee, args = parts[0], parts[-1]
@@ -317,12 +320,16 @@ class ScriptLowering:
     def on_declarator(self, node: Node) -> None:
         parts = node.children
         target = parts[0]
-        value = parts[-1] if len(parts) > 1 and parts[-1].type != "type_annotation" else None
+        value = parts[-1] if len(parts) > 1 else None
+        value_type = value.type if value is not None else ""
+        if value_type == "type_annotation":  # `let x: T;`
+            value, value_type = None, ""
         module = self.require_module(value)
         if module is not None:
             self.bind_require(target, module)
             return
-        if target.type == "identifier" and value is not None and value.type in FUNCTION_TYPES:
+        target_type = target.type
+        if target_type == "identifier" and value is not None and value_type in FUNCTION_TYPES:
             name = self.text(target)
             self.func.locals.add(name)
             annotation = node.child_by_field_name("type")
@@ -335,8 +342,8 @@ class ScriptLowering:
         first = len(self.func.events)
         if value is not None:
             self.visit(value)
-        if target.type == "array_pattern" and value is not None:
-            self.positional_destructure(target, value)
+            if target_type == "array_pattern":
+                self.positional_destructure(target, value)
         for name in self.bind_pattern(target):
             self.note_value(name, value, first)
 
@@ -363,11 +370,12 @@ class ScriptLowering:
             taints.pop(name, None)
         if value is None:
             return
-        if value.type == "identifier":
+        kind = value.type
+        if kind == "identifier":
             self.func.aliases[name] = self.text(value)
-        elif value.type == "new_expression" and self.is_aws_client(value.child_by_field_name("constructor")):
+        elif kind == "new_expression" and self.is_aws_client(value.child_by_field_name("constructor")):
             self.clients.add(name)
-        elif value.type == "call_expression":
+        elif kind == "call_expression":
             callee = value.children[0]
             if callee.type == "member_expression" and self.is_aws_client(callee.children[0]):
                 self.clients.add(name)
@@ -446,17 +454,21 @@ class ScriptLowering:
             self.func.defs[name] = func.fid
 
     def lower_function(self, node: Node, name: str, inline: bool) -> Func:
-        func = self.new_func(name, FuncKind.PLAIN, node)
-        func.inline = inline
-        if node.type == "method_definition" and self.class_fields:
+        parts = node.children
+        is_async = parts[0].type == "async"
+        outer = self.func
+        func = Func(len(self.funcs), name, outer.fid, FuncKind.PLAIN, NodeSpan(node), inline=inline, is_async=is_async)
+        self.funcs.append(func)
+        if self.class_fields and node.type == "method_definition":
             for field in self.class_fields[-1]:
                 func.locals.add(f"this.{field}")
                 func.typed_ctx_params.append(f"this.{field}")
-        parts = node.children
-        func.is_async = parts[0].type == "async"
-        params = node.child_by_field_name("parameters")
+        # An arrow function starts with its parameters (after `async`); other kinds name them by field.
+        params: Node | None = parts[1] if is_async else parts[0]
+        if params is None or params.type != "formal_parameters":
+            params = node.child_by_field_name("parameters")
         self.stack.append(func)
-        outer, self.func = self.func, func
+        self.func = func
         self.tainted.append({})
         saved_lazy, self.lazy_names = self.lazy_names, []
         if params is None:
@@ -737,12 +749,14 @@ class ScriptLowering:
                 self.visit(target)
 
     def lower_name(self, op: Op, node: Node) -> None:
+        if node.type == "string":  # a literal: nothing to lower, nothing it could be tainted by
+            return
         saved = self.in_op_name
         self.in_op_name = True
         first = len(self.func.events)
         self.visit(node)
         self.in_op_name = saved
-        refs = _IDENTIFIER.findall(self.text(node)) if node.type != "string" else []
+        refs = _IDENTIFIER.findall(self.text(node))
         for event in self.func.events[first:]:
             if isinstance(event, Source) and event.effect in (Effect.CLOCK, Effect.RANDOM):
                 op.name_taint = event.what
