@@ -216,12 +216,36 @@ def throughput(lines: int, repeat: int) -> None:
           "replayguard")
 
 
+def phase_split(lines: int, repeat: int) -> None:
+    """Where a TS/JS check spends its time: parse, lowering to the IR, rule engine (best of ``repeat`` each)."""
+    from tree_sitter import Parser
+
+    from durable_mcp.validator.engine import analyse
+    from durable_mcp.validator.frontend_ts import ScriptLowering, _language, lower_script
+
+    print(f"\nPhase split (ms, best of {repeat}; parse with a fresh Parser):")
+    print(f"{'language':<12}{'parse':>8}{'lower':>8}{'analyse':>9}")
+    for language in ("typescript", "javascript"):
+        source = generate(language, lines)
+        data = source.encode()
+        parser = Parser(_language(language, False))
+        root = parser.parse(data).root_node
+        text = source if source.isascii() else None
+        module = lower_script(source, "big", language)
+        parse = best_time(lambda d=data, p=parser: p.parse(d), repeat)
+        lower = best_time(lambda d=data, lang=language, t=text, r=root: ScriptLowering(d, lang, False, t).lower(r),
+                          repeat)
+        rules = best_time(lambda m=module: analyse(m, "big"), repeat)
+        print(f"{language:<12}{parse * 1e3:>8.1f}{lower * 1e3:>8.1f}{rules * 1e3:>9.1f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default=str(ROOT / "tests" / "validator" / "corpus"))
     parser.add_argument("--lines", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--split", action="store_true", help="also time parse / lowering / rules for TS and JS")
     args = parser.parse_args()
     labels, files = expected_labels(Path(args.corpus))
     ours = run_ours(files)
@@ -267,6 +291,8 @@ def main() -> int:
             print(f"  {title}: {Path(path).relative_to(Path(args.corpus))}:{line} {rule}")
     if not args.no_throughput:
         throughput(args.lines, args.repeat)
+    if args.split:
+        phase_split(args.lines, args.repeat)
     return 0
 
 
