@@ -142,12 +142,27 @@ def _error_node(node: Node) -> Node:
     return node
 
 
+def _text_reader(ascii_text: str | None) -> Callable[[Node], str]:
+    """Source text of a node. Byte offsets index an ASCII str exactly: slicing it avoids a bytes copy and a
+    decode per read."""
+    if ascii_text is None:
+        return _decoded_text
+
+    def sliced(node: Node) -> str:
+        return ascii_text[node.start_byte:node.end_byte]
+
+    return sliced
+
+
+def _decoded_text(node: Node) -> str:
+    raw = node.text
+    return raw.decode("utf-8", errors="replace") if raw is not None else ""
+
+
 class ScriptLowering:
     def __init__(self, source: bytes, language: str, tsx: bool = False, ascii_text: str | None = None) -> None:
         self.src = source
-        self.ascii_text = ascii_text
-        # Byte offsets index an ASCII str exactly; slicing it avoids a bytes copy and a decode per read.
-        self.text: Callable[[Node], str] = self.sliced_text if ascii_text is not None else self.decoded_text
+        self.text = _text_reader(ascii_text)
         self.language = language
         self.funcs: list[Func] = []
         self.stack: list[Func] = []
@@ -162,25 +177,14 @@ class ScriptLowering:
         self.class_fields: list[list[str]] = []
         table = _kind_table(language, tsx)
         self.dead_ends = table.dead_ends
-        self.dispatch: dict[int, Callable[[Node], None]] = {
-            kind_id: getattr(self, method) for kind_id, method in table.handlers.items()
-        }
+        self.dispatch = _dispatch_table(language, tsx)
 
     # -- helpers ------------------------------------------------------------------------------
-    def sliced_text(self, node: Node) -> str:
-        assert self.ascii_text is not None
-        return self.ascii_text[node.start_byte:node.end_byte]
-
-    @staticmethod
-    def decoded_text(node: Node) -> str:
-        raw = node.text
-        return raw.decode("utf-8", errors="replace") if raw is not None else ""
-
     def visit(self, node: Node) -> None:
         kind = node.kind_id
         handler = self.dispatch.get(kind)
         if handler is not None:
-            handler(node)
+            handler(self, node)
         elif kind not in self.dead_ends:
             self.visit_inside(node)
 
@@ -207,7 +211,7 @@ class ScriptLowering:
                         cursor.goto_first_child()
                         depth += 1
                         continue
-                    handler(child)
+                    handler(self, child)
             while not cursor.goto_next_sibling():
                 if depth == 1:
                     return
@@ -981,6 +985,19 @@ class ScriptLowering:
         if prop is not None and self.text(prop) in ("getOperations", "getChildOperations"):
             self.func.events.append(PositionalLookup(span_of(target), f"destructuring .{self.text(prop)}()"))
 
+
+
+Handler = Callable[[ScriptLowering, Node], None]
+
+
+@cache
+def _dispatch_table(language: str, tsx: bool) -> dict[int, Handler]:
+    """Kind id -> handler, as plain functions: bound methods stored on the instance would make a reference
+    cycle that keeps the whole tree and IR alive until the cyclic collector runs."""
+    handlers: dict[int, Handler] = {
+        kind_id: getattr(ScriptLowering, method) for kind_id, method in _kind_table(language, tsx).handlers.items()
+    }
+    return handlers
 
 
 def lower_script(source: str, path: str, language: str, syntax_only: bool = False) -> Module:

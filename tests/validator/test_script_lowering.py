@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import textwrap
+import weakref
 
 from durable_mcp.validator import validate_source
-from durable_mcp.validator.frontend_ts import NodeSpan, lower_script
+from durable_mcp.validator.frontend_ts import NodeSpan, ScriptLowering, _parser, lower_script
 from durable_mcp.validator.ir import Source
 
 SDK = 'import { withDurableExecution, DurableContext } from "@aws/durable-execution-sdk-js";\n'
@@ -86,3 +88,22 @@ def test_spans_are_read_from_the_node_only_when_asked() -> None:
     source = module.funcs[1].events[0]
     assert isinstance(source.span, NodeSpan)
     assert (source.span.line, source.span.col, source.span.end_line, source.span.end_col) == (2, 24, 2, 34)
+
+
+def test_the_lowering_is_freed_without_the_cyclic_collector() -> None:
+    # A cycle through the lowering would keep the syntax tree and the IR alive until the next collection,
+    # which then runs in the middle of some later call.
+    source = SDK + "export const handler = withDurableExecution(async (e: any, context: DurableContext) => 1);\n"
+    data = source.encode()
+    parser = _parser("typescript", False)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        lowering = ScriptLowering(data, "typescript", False, source)
+        lowering.lower(parser.parse(data).root_node)
+        freed = weakref.ref(lowering)
+        del lowering
+        assert freed() is None
+    finally:
+        if was_enabled:
+            gc.enable()
