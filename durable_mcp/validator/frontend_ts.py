@@ -485,8 +485,14 @@ class ScriptLowering:
                     pattern, annotation, value = self.parameter_parts(param)
                 else:  # JavaScript: the pattern itself
                     pattern, annotation, value = param, None, None
-                names = self.bind_pattern(pattern)
-                func.params.append(names[0] if len(names) == 1 and pattern.type == "identifier" else "")
+                if pattern.type == "identifier":
+                    name = self.text(pattern)
+                    func.locals.add(name)
+                    names = [name]
+                    func.params.append(name)
+                else:
+                    names = self.bind_pattern(pattern)
+                    func.params.append("")
                 if annotation is not None and "DurableContext" in self.text(annotation) and names:
                     func.typed_ctx_params.append(names[0])
                 if value is not None:
@@ -536,12 +542,13 @@ class ScriptLowering:
     def on_call(self, node: Node) -> None:
         parts = node.children
         callee, args = parts[0], parts[-1]
+        callee_type = callee.type
         awaited_inside = False
-        if callee.type == "await_expression" and callee.named_child_count:
+        if callee_type == "await_expression" and callee.named_child_count:
             callee = callee.named_children[0]  # `await ctx.step<T>(...)`: tree-sitter nests the await
+            callee_type = callee.type
             awaited_inside = True
         arg_nodes = args.named_children
-        callee_type = callee.type
         visit_callee = True
         if callee_type == "member_expression":
             callee_parts = callee.children
@@ -940,7 +947,6 @@ class ScriptLowering:
 
     # -- reads ----------------------------------------------------------------------------------
     def on_member(self, node: Node) -> None:
-        # Only `process.env.X` reads are indexed as members; other members just hold nested calls.
         if not self.is_env_read(node):
             self.visit_inside(node)
             return
