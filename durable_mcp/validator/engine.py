@@ -157,10 +157,6 @@ class Analysis:
             fid = parent
         return fid
 
-    def own_contexts(self, fid: int) -> set[Binding]:
-        root = self.region_root(fid)
-        return {(root, name) for name in self.ctx_params[root]}
-
     def assign_region(self, fid: int, region: Region, ctx_param: str | None) -> None:
         changed = False
         if fid not in self.regions:
@@ -321,8 +317,7 @@ class Analysis:
         ))
 
     def ctx_name(self, fid: int) -> str:
-        names = sorted(self.ctx_params[self.region_root(fid)])
-        return names[0] if names else "context"
+        return min(self.ctx_params[self.region_root(fid)], default="context")
 
     def run(self) -> list[Finding]:
         self.compute_regions()
@@ -349,8 +344,9 @@ class Analysis:
             elif isinstance(event, Call):
                 self.report_call(func, event)
             elif isinstance(event, Op):
-                if self.is_op(fid, event):
-                    self.check_replay_op(func, event)
+                receiver = self.ctx_of(fid, event.receiver)
+                if receiver is not None:
+                    self.check_replay_op(func, event, receiver)
             elif isinstance(event, Write):
                 self.check_replay_write(func, event)
             elif isinstance(event, Guard):
@@ -404,12 +400,12 @@ class Analysis:
             route = [RouteStep(function=func.name, line=call.span.line, column=call.span.col), *reach.route]
             self.report(SOURCE_RULES[effect], call.span, message, route=route)
 
-    def check_replay_op(self, func: Func, op: Op) -> None:
+    def check_replay_op(self, func: Func, op: Op, receiver: Binding) -> None:
         fid = func.fid
-        receiver = self.ctx_of(fid, op.receiver)
-        own = self.own_contexts(fid)
-        if receiver is not None and receiver not in own:
-            own_name = self.ctx_name(fid) if own else None
+        root = self.region_root(fid)
+        own = self.ctx_params[root]
+        if receiver[0] != root or receiver[1] not in own:
+            own_name = min(own) if own else None
             fix = receiver_fix(op.receiver_span, own_name) if own_name else None
             where = f"its own context `{own_name}`" if own_name else "a context parameter of its own"
             self.report("DR005", op.span,
