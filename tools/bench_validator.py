@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import gc
 import re
 import sys
 import tempfile
@@ -223,7 +224,7 @@ def phase_split(lines: int, repeat: int) -> None:
     from durable_mcp.validator.engine import analyse
     from durable_mcp.validator.frontend_ts import ScriptLowering, _language, lower_script
 
-    print(f"\nPhase split (ms, best of {repeat}; parse with a fresh Parser):")
+    print(f"\nPhase split (ms, best of {repeat}; parse with a fresh Parser; collector paused as in check_source):")
     print(f"{'language':<12}{'parse':>8}{'lower':>8}{'analyse':>9}")
     for language in ("typescript", "javascript"):
         source = generate(language, lines)
@@ -233,9 +234,13 @@ def phase_split(lines: int, repeat: int) -> None:
         text = source if source.isascii() else None
         module = lower_script(source, "big", language)
         parse = best_time(lambda d=data, p=parser: p.parse(d), repeat)
-        lower = best_time(lambda d=data, lang=language, t=text, r=root: ScriptLowering(d, lang, False, t).lower(r),
-                          repeat)
-        rules = best_time(lambda m=module: analyse(m, "big"), repeat)
+        gc.disable()  # as check_source does while it analyses a file
+        try:
+            lower = best_time(lambda d=data, lang=language, t=text, r=root:
+                              ScriptLowering(d, lang, False, t).lower(r), repeat)
+            rules = best_time(lambda m=module: analyse(m, "big"), repeat)
+        finally:
+            gc.enable()
         print(f"{language:<12}{parse * 1e3:>8.1f}{lower * 1e3:>8.1f}{rules * 1e3:>9.1f}")
 
 
