@@ -118,7 +118,7 @@ class NodeSpan(Span):
 
     __slots__ = ("node",)
 
-    def __init__(self, node: Node) -> None:  # pylint: disable=super-init-not-called
+    def __init__(self, node: Node) -> None:  # the fields are filled on first read
         self.node = node
 
     def __getattr__(self, name: str) -> int:
@@ -221,19 +221,14 @@ class ScriptLowering:
     def visit_children(self, node: Node) -> None:
         self.visit_inside(node)
 
-    def new_func(self, name: str, kind: FuncKind, node: Node) -> Func:
-        parent = self.stack[-1].fid if self.stack else None
-        func = Func(fid=len(self.funcs), name=name, parent=parent, kind=kind, span=span_of(node))
-        self.funcs.append(func)
-        return func
-
     def is_local(self, name: str) -> bool:
         if name in self.imports:
             return False
         return any(name in func.locals for func in reversed(self.stack))
 
     def lower(self, root: Node) -> list[Func]:
-        module = self.new_func("<module>", FuncKind.MODULE, root)
+        module = Func(0, "<module>", None, FuncKind.MODULE, NodeSpan(root))
+        self.funcs.append(module)
         self.stack.append(module)
         self.func = module
         self.tainted.append({})
