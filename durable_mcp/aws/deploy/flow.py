@@ -16,6 +16,7 @@ from durable_mcp.aws.deploy.models import (
 from durable_mcp.aws.deploy.package import Packager, fill_code_parameters, package_template, translate_sam
 from durable_mcp.aws.deploy.project import detect_method, find_template, load_template
 from durable_mcp.aws.deploy.stack import StackClient, apply_plan, create_plan, decline_plan, describe_plan
+from durable_mcp.aws.errors import aws_call
 from durable_mcp.aws.session import AwsClients
 from durable_mcp.errors import UserError
 
@@ -54,25 +55,7 @@ def plan_deployment(
             )
         return _plan_with_cdk(project, stacks, stack_name, params)
     if resolved == "sam" and use_installed_cli and tools.sam_cli() is not None:
-        existing = stacks.stack(stack)
-        arn = tools.sam_prepare_change_set(
-            project,
-            stack_name=stack,
-            region=clients.region(),
-            parameters=params,
-            bucket=bucket,
-            settings=clients.settings,
-        )
-        return describe_plan(
-            stacks,
-            stack_name=stack,
-            change_set=arn,
-            method="sam",
-            tool="sam-cli",
-            creating=existing is None or existing["StackStatus"] == "REVIEW_IN_PROGRESS",
-            artifact_bucket=bucket,
-            notes=[],
-        )
+        return _plan_with_sam_cli(project, stacks, stack, params, Packager(clients, stack, bucket))
     template_path = find_template(project)
     if template_path is None:
         raise UserError(f"No template.yaml in {project}.")
@@ -95,6 +78,43 @@ def plan_deployment(
         artifact_bucket=packager.bucket,
         notes=notes,
     )
+
+
+def _plan_with_sam_cli(
+    project: Path, stacks: StackClient, stack: str, params: dict[str, str], packager: Packager
+) -> DeploymentPlan:
+    existing = stacks.stack(stack)
+    # The same artifact bucket as the translator path, rather than SAM's managed stack (--resolve-s3),
+    # so the plan can name where the code went and no extra stack appears in the account.
+    bucket = packager.ensure_bucket()
+    arn = tools.sam_prepare_change_set(
+        project,
+        stack_name=stack,
+        region=stacks.clients.region(),
+        parameters=params,
+        bucket=bucket,
+        settings=stacks.clients.settings,
+    )
+    return describe_plan(
+        stacks,
+        stack_name=stack,
+        change_set=arn or _empty_change_set(stacks, stack),
+        method="sam",
+        tool="sam-cli",
+        creating=existing is None or existing["StackStatus"] == "REVIEW_IN_PROGRESS",
+        artifact_bucket=bucket,
+        notes=[],
+    )
+
+
+def _empty_change_set(stacks: StackClient, stack: str) -> str:
+    """The change set `sam deploy` left behind when it found no changes (it does not print its ARN)."""
+    with aws_call("cloudformation:ListChangeSets", stack):
+        pages = stacks.cfn.get_paginator("list_change_sets").paginate(StackName=stack)
+        summaries = [s for page in pages for s in page.get("Summaries", []) if s.get("StackName") == stack]
+    if not summaries:
+        raise UserError(f"`sam deploy` reported no changes for {stack} but left no change set to describe.")
+    return str(max(summaries, key=lambda s: s["CreationTime"])["ChangeSetId"])
 
 
 def _plan_with_cdk(project: Path, stacks: StackClient, stack: str, params: dict[str, str]) -> DeploymentPlan:

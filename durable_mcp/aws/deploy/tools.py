@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import structlog
@@ -20,7 +21,16 @@ from durable_mcp.errors import UserError
 log = structlog.get_logger()
 
 _CHANGE_SET_ARN = re.compile(r"arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\d{12}:changeSet/[A-Za-z0-9/_-]+")
+_SAM_NO_CHANGES = "No changes to deploy"
+_BUILDING = re.compile(r"^Building codeuri: .* functions: (.+)$", re.MULTILINE)
+_MISSING_RUNTIME = re.compile(
+    r"Binary validation failed for (\w+),.*?constraints for runtime: (\w+(?:\.\w+)*)", re.DOTALL
+)
+_UNRESOLVED_BINARY = re.compile(r"Path resolution for runtime: (\w+(?:\.\w+)*) of binary: (\w+) was not successful")
 CLI_TIMEOUT_SECONDS = 1800
+
+Explain = Callable[[str], str | None]
+"""Turns a failed command's output into a cause and a way forward, when it recognises one."""
 
 
 def sam_cli() -> str | None:
@@ -42,7 +52,17 @@ def _env(settings: AwsSettings, region: str) -> dict[str, str]:
     return env
 
 
-def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> str:
+def _sam_env(settings: AwsSettings, region: str, project_dir: Path) -> dict[str, str]:
+    env = _env(settings, region)
+    # `sam build` bundles TypeScript/JavaScript with esbuild found on PATH; projects (ours included)
+    # keep esbuild as a devDependency, which SAM's own production-only npm install leaves out.
+    local_bin = project_dir / "node_modules" / ".bin"
+    if local_bin.is_dir():
+        env["PATH"] = os.pathsep.join([str(local_bin), env.get("PATH", "")])
+    return env
+
+
+def _run(argv: list[str], cwd: Path, env: dict[str, str], explain: Explain | None = None) -> str:
     log.info("running", argv=argv[:3], cwd=str(cwd))
     try:
         done = subprocess.run(
@@ -53,8 +73,44 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> str:
     output = done.stdout + done.stderr
     if done.returncode != 0:
         tail = "\n".join(output.strip().splitlines()[-15:])
-        raise UserError(f"`{' '.join(argv[:3])}` failed (exit {done.returncode}):\n{tail}")
+        hint = explain(output) if explain is not None else None
+        lead = f"{hint}\n" if hint else ""
+        raise UserError(f"{lead}`{' '.join(argv[:3])}` failed (exit {done.returncode}):\n{tail}")
     return output
+
+
+def explain_sam_build_failure(output: str) -> str | None:
+    """Name the cause and the way forward for the `sam build` failures a user's machine commonly hits."""
+    functions = _BUILDING.findall(output)
+    which = f" for {functions[-1].strip()}" if functions else ""
+    unresolved = _UNRESOLVED_BINARY.search(output)
+    if unresolved:
+        runtime, binary = unresolved.groups()
+        return (
+            f"`sam build` could not build the code{which}: it runs {binary} on this machine to build for runtime "
+            f"{runtime} and found no {binary} on PATH. Install {runtime} (any {binary} will do when the function "
+            "has no dependencies to install) and make sure it is on PATH."
+        )
+    missing = _MISSING_RUNTIME.search(output)
+    if missing:
+        binary, runtime = missing.groups()
+        advice = (
+            f"Install {runtime} so that `{runtime}` is on PATH, or vendor the dependencies into the function's "
+            "code directory (`pip install -r requirements.txt -t <CodeUri>`) and remove requirements.txt, "
+            "so that `sam build` only copies the code."
+            if binary == "python"
+            else f"Install the {runtime} toolchain so that it is on PATH."
+        )
+        return (
+            f"`sam build` could not build the dependencies{which}: runtime {runtime} needs a matching "
+            f"{binary} on this machine and none was found. {advice}"
+        )
+    if "Cannot find esbuild" in output:
+        return (
+            f"`sam build` bundles the code{which} with esbuild, which is not installed: run `npm install` "
+            "in the project (esbuild is one of its devDependencies) or install esbuild on PATH."
+        )
+    return None
 
 
 def sam_prepare_change_set(
@@ -63,15 +119,19 @@ def sam_prepare_change_set(
     stack_name: str,
     region: str,
     parameters: dict[str, str],
-    bucket: str | None,
+    bucket: str,
     settings: AwsSettings,
-) -> str:
-    """``sam build`` then ``sam deploy --no-execute-changeset``; returns the change set ARN."""
+) -> str | None:
+    """``sam build`` then ``sam deploy --no-execute-changeset``.
+
+    Returns the change set ARN SAM printed, or None when SAM found nothing to change (it then leaves
+    its empty change set behind without naming it).
+    """
     sam = sam_cli()
     if sam is None:
         raise UserError("The SAM CLI is not installed.")
-    env = _env(settings, region)
-    _run([sam, "build"], project_dir, env)
+    env = _sam_env(settings, region, project_dir)
+    _run([sam, "build"], project_dir, env, explain_sam_build_failure)
     argv = [
         sam,
         "deploy",
@@ -79,6 +139,10 @@ def sam_prepare_change_set(
         stack_name,
         "--region",
         region,
+        "--s3-bucket",
+        bucket,
+        "--s3-prefix",
+        f"durable-mcp/{stack_name}",
         "--no-execute-changeset",
         "--no-confirm-changeset",
         "--no-fail-on-empty-changeset",
@@ -87,10 +151,12 @@ def sam_prepare_change_set(
         "CAPABILITY_NAMED_IAM",
         "CAPABILITY_AUTO_EXPAND",
     ]
-    argv += ["--s3-bucket", bucket] if bucket else ["--resolve-s3"]
     if parameters:
         argv += ["--parameter-overrides", *(f"{key}={value}" for key, value in sorted(parameters.items()))]
-    return _change_set_arn(_run(argv, project_dir, env), "sam deploy")
+    output = _run(argv, project_dir, env)
+    if _CHANGE_SET_ARN.search(output) is None and _SAM_NO_CHANGES in output:
+        return None
+    return _change_set_arn(output, "sam deploy")
 
 
 def cdk_prepare_change_set(

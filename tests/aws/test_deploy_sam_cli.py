@@ -1,0 +1,150 @@
+"""Deploy through the real SAM CLI (installed into its own cache venv) against the moto server.
+
+Two things moto lacks are supplied here, each the smallest stand-in for what AWS does:
+- CloudFormation expands ``Transform: AWS::Serverless-2016-10-31`` server-side; moto does not, so
+  change sets are expanded with aws-sam-translator as they are created (``moto_expands_sam``).
+- moto reads a path-style ``TemplateURL`` (what ``sam deploy`` sends for a custom endpoint) only when
+  the host is ``localhost``, so the endpoint is named that way for these tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto.cloudformation.models import CloudFormationBackend
+
+from durable_mcp.aws.deploy import apply_deployment, plan_deployment
+from durable_mcp.aws.deploy.package import translate_sam
+from durable_mcp.aws.deploy.project import is_sam
+from durable_mcp.aws.session import AwsClients
+from durable_mcp.errors import UserError
+from tests.support.sam_cli import sam_bin_dir
+
+pytestmark = pytest.mark.slow
+
+PROJECTS = Path(__file__).parent / "projects"
+BUCKET = "durable-mcp-artifacts-123456789012-us-east-1"
+CHANGE_SET_ARN = re.compile(r"^arn:aws:cloudformation:us-east-1:123456789012:changeSet/samcli-deploy\d+/[0-9a-f-]+$")
+
+
+@pytest.fixture
+def sam_env(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The real `sam` and the system's own directories on PATH, AWS pointed at moto.
+
+    The system Python (3.11 on this Debian) lets `sam build` copy dependency-free Python code; it
+    cannot install dependencies for python3.13/3.14, which is what the missing-runtime test relies on.
+    """
+    monkeypatch.setenv("PATH", os.pathsep.join([str(sam_bin_dir()), "/usr/bin", "/bin"]))
+    endpoint = aws_env.replace("127.0.0.1", "localhost")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    monkeypatch.setenv("SAM_CLI_TELEMETRY", "0")
+    return endpoint
+
+
+@pytest.fixture
+def moto_expands_sam(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = CloudFormationBackend.create_change_set
+
+    def create_change_set(self: CloudFormationBackend, stack_name: str, change_set_name: str, template: str,
+                          parameters: dict[str, str], *args: Any, **kwargs: Any) -> tuple[str, str]:
+        from samtranslator.yaml_helper import yaml_parse
+
+        parsed = yaml_parse(template)
+        if is_sam(parsed):
+            template = json.dumps(translate_sam(parsed, AwsClients(), parameters))
+        return original(self, stack_name, change_set_name, template, parameters, *args, **kwargs)
+
+    monkeypatch.setattr(CloudFormationBackend, "create_change_set", create_change_set)
+
+
+def copy_project(name: str, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(PROJECTS / name, tmp_path / name))
+
+
+def stack_status(stack: str) -> str | None:
+    cfn = boto3.client("cloudformation")
+    try:
+        return cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+    except cfn.exceptions.ClientError:
+        return None
+
+
+def test_sam_cli_builds_uploads_and_creates_the_change_set_that_apply_executes(sam_env, moto_expands_sam, tmp_path):
+    project = copy_project("sam", tmp_path)
+    clients = AwsClients()
+
+    plan = plan_deployment(project, stack_name="sam-cli-orders", clients=clients, poll_seconds=0)
+
+    assert plan.tool == "sam-cli" and plan.method == "sam" and plan.change_set_type == "CREATE"
+    assert plan.change_set_arn is not None and CHANGE_SET_ARN.match(plan.change_set_arn)
+    assert (project / ".aws-sam" / "build" / "OrdersFn" / "handler.py").is_file()
+    assert plan.artifact_bucket == BUCKET
+    keys = [o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket=BUCKET)["Contents"]]
+    assert any(key.startswith("durable-mcp/sam-cli-orders/") and key.endswith(".template") for key in keys)
+    types = {change.resource_type for change in plan.changes}
+    assert {"AWS::Lambda::Function", "AWS::Lambda::Version", "AWS::Lambda::Alias", "AWS::IAM::Role"} <= types
+    assert "Add OrdersFn (AWS::Lambda::Function)" in plan.preview
+    assert stack_status("sam-cli-orders") == "REVIEW_IN_PROGRESS"
+
+    result = apply_deployment(plan, clients=clients, poll_seconds=0)
+
+    assert result.status == "CREATE_COMPLETE"
+    assert [f.function_arn for f in result.functions] == ["arn:aws:lambda:us-east-1:123456789012:function:sam-orders"]
+    config = boto3.client("lambda").get_function_configuration(FunctionName="sam-orders")
+    assert config["Handler"] == "handler.handler" and config["Runtime"] == "python3.13"
+    # moto drops DurableConfig from the function, so read what CloudFormation was asked to create.
+    body = boto3.client("cloudformation").get_template(StackName="sam-cli-orders")["TemplateBody"]
+    function = body["Resources"]["OrdersFn"]
+    assert function["Type"] == "AWS::Lambda::Function"
+    assert function["Properties"]["DurableConfig"] == {"ExecutionTimeout": 86400, "RetentionPeriodInDays": 14}
+
+
+def test_sam_cli_plan_without_changes_is_reported_as_such(sam_env, moto_expands_sam, tmp_path):
+    project = copy_project("sam", tmp_path)
+    clients = AwsClients()
+    first = plan_deployment(project, stack_name="sam-cli-same", clients=clients, poll_seconds=0)
+    apply_deployment(first, clients=clients, poll_seconds=0)
+
+    second = plan_deployment(project, stack_name="sam-cli-same", clients=clients, poll_seconds=0)
+
+    assert second.no_changes and second.change_set_type == "UPDATE" and second.tool == "sam-cli"
+    assert second.preview == ["No changes: the stack already matches the template."]
+    result = apply_deployment(second, clients=clients, poll_seconds=0)
+    assert result.notes == ["No changes to apply."] and result.status == "CREATE_COMPLETE"
+
+
+def test_missing_build_runtime_is_named_with_the_ways_forward(sam_env, tmp_path):
+    project = copy_project("sam-deps", tmp_path)
+
+    with pytest.raises(UserError) as raised:
+        plan_deployment(project, stack_name="sam-cli-deps", clients=AwsClients(), poll_seconds=0)
+
+    message = str(raised.value)
+    assert message.startswith(
+        "`sam build` could not build the dependencies for DepsFn: runtime python3.14 needs a matching python"
+    )
+    assert "Install python3.14 so that `python3.14` is on PATH" in message
+    assert "pip install -r requirements.txt -t <CodeUri>" in message
+    assert "Binary validation failed for python" in message  # SAM's own words follow, as evidence
+    assert stack_status("sam-cli-deps") is None
+
+
+def test_no_python_at_all_is_named_too(sam_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(sam_bin_dir()))
+    project = copy_project("sam", tmp_path)
+
+    with pytest.raises(UserError) as raised:
+        plan_deployment(project, stack_name="sam-cli-nopython", clients=AwsClients(), poll_seconds=0)
+
+    assert str(raised.value).startswith(
+        "`sam build` could not build the code for OrdersFn: it runs python on this machine to build for "
+        "runtime python3.13 and found no python on PATH."
+    )
+    assert stack_status("sam-cli-nopython") is None
