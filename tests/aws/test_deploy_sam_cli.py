@@ -20,11 +20,15 @@ import boto3
 import pytest
 from moto.cloudformation.models import CloudFormationBackend
 
-from durable_mcp.aws.deploy import apply_deployment, plan_deployment
+from durable_mcp.aws.deploy import apply_deployment, decline_deployment, plan_deployment
 from durable_mcp.aws.deploy.package import translate_sam
 from durable_mcp.aws.deploy.project import is_sam
 from durable_mcp.aws.session import AwsClients
 from durable_mcp.errors import UserError
+from durable_mcp.scaffold.models import ProjectSpec
+from durable_mcp.scaffold.render import render_project
+from durable_mcp.scaffold.writer import write_project
+from tests.support.node_toolchain import DURABLE_JS, link_node_modules, require_node
 from tests.support.sam_cli import sam_bin_dir
 
 pytestmark = pytest.mark.slow
@@ -41,7 +45,8 @@ def sam_env(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> str:
     The system Python (3.11 on this Debian) lets `sam build` copy dependency-free Python code; it
     cannot install dependencies for python3.13/3.14, which is what the missing-runtime test relies on.
     """
-    monkeypatch.setenv("PATH", os.pathsep.join([str(sam_bin_dir()), "/usr/bin", "/bin"]))
+    node_dir = os.path.dirname(shutil.which("node") or "/usr/bin/node")
+    monkeypatch.setenv("PATH", os.pathsep.join([str(sam_bin_dir()), node_dir, "/usr/bin", "/bin"]))
     endpoint = aws_env.replace("127.0.0.1", "localhost")
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
     monkeypatch.setenv("SAM_CLI_TELEMETRY", "0")
@@ -62,6 +67,11 @@ def moto_expands_sam(monkeypatch: pytest.MonkeyPatch) -> None:
         return original(self, stack_name, change_set_name, template, parameters, *args, **kwargs)
 
     monkeypatch.setattr(CloudFormationBackend, "create_change_set", create_change_set)
+
+
+def scaffold_typescript(tmp_path: Path) -> Path:
+    preview = render_project(ProjectSpec(name="sam ts flow", language="typescript", iac="sam", pattern="basic"))
+    return Path(write_project(preview, tmp_path / "ts", allowed_roots=[tmp_path]).root)
 
 
 def copy_project(name: str, tmp_path: Path) -> Path:
@@ -120,6 +130,16 @@ def test_sam_cli_plan_without_changes_is_reported_as_such(sam_env, moto_expands_
     assert result.notes == ["No changes to apply."] and result.status == "CREATE_COMPLETE"
 
 
+def test_declined_sam_cli_plan_leaves_no_stack(sam_env, moto_expands_sam, tmp_path):
+    project = copy_project("sam", tmp_path)
+    plan = plan_deployment(project, stack_name="sam-cli-declined", clients=AwsClients(), poll_seconds=0)
+    assert stack_status("sam-cli-declined") == "REVIEW_IN_PROGRESS"
+
+    decline_deployment(plan, clients=AwsClients())
+
+    assert stack_status("sam-cli-declined") is None
+
+
 def test_missing_build_runtime_is_named_with_the_ways_forward(sam_env, tmp_path):
     project = copy_project("sam-deps", tmp_path)
 
@@ -148,3 +168,36 @@ def test_no_python_at_all_is_named_too(sam_env, tmp_path, monkeypatch):
         "runtime python3.13 and found no python on PATH."
     )
     assert stack_status("sam-cli-nopython") is None
+
+
+@pytest.mark.node
+def test_scaffolded_typescript_project_is_bundled_with_its_own_esbuild(sam_env, moto_expands_sam, tmp_path):
+    require_node()
+    project = scaffold_typescript(tmp_path)
+    # What `npm install` in the project gives: esbuild as a devDependency under node_modules/.bin.
+    link_node_modules(project, {**DURABLE_JS, "esbuild": "^0.28.0"})
+    clients = AwsClients()
+
+    plan = plan_deployment(project, stack_name="sam-cli-ts", clients=clients, poll_seconds=0)
+
+    bundle = project / ".aws-sam" / "build" / "Function" / "index.js"
+    assert "@aws/durable-execution-sdk-js" in bundle.read_text() and plan.tool == "sam-cli"
+    result = apply_deployment(plan, clients=clients, poll_seconds=0)
+    name = result.functions[0].function_arn.rsplit(":", 1)[1]
+    config = boto3.client("lambda").get_function_configuration(FunctionName=name)
+    assert config["Runtime"] == "nodejs22.x" and config["Handler"] == "index.handler"
+
+
+@pytest.mark.node
+def test_typescript_project_without_npm_install_is_told_to_run_it(sam_env, tmp_path):
+    require_node()
+    project = scaffold_typescript(tmp_path)
+
+    with pytest.raises(UserError) as raised:
+        plan_deployment(project, stack_name="sam-cli-ts-bare", clients=AwsClients(), poll_seconds=0)
+
+    assert str(raised.value).startswith(
+        "`sam build` bundles the code for Function with esbuild, which is not installed: run `npm install` "
+        "in the project"
+    )
+    assert stack_status("sam-cli-ts-bare") is None
