@@ -148,9 +148,9 @@ def test_missing_build_runtime_is_named_with_the_ways_forward(sam_env, tmp_path)
 
     message = str(raised.value)
     assert message.startswith(
-        "`sam build` could not build the dependencies for DepsFn: runtime python3.14 needs a matching python"
+        "`sam build` could not build the dependencies for DepsFn: runtime python3.14 needs `python3.14` on this "
+        "machine to install requirements.txt and none is on PATH. Install python3.14"
     )
-    assert "Install python3.14 so that `python3.14` is on PATH" in message
     assert "pip install -r requirements.txt -t <CodeUri>" in message
     assert "Binary validation failed for python" in message  # SAM's own words follow, as evidence
     assert stack_status("sam-cli-deps") is None
@@ -164,8 +164,8 @@ def test_no_python_at_all_is_named_too(sam_env, tmp_path, monkeypatch):
         plan_deployment(project, stack_name="sam-cli-nopython", clients=AwsClients(), poll_seconds=0)
 
     assert str(raised.value).startswith(
-        "`sam build` could not build the code for OrdersFn: it runs python on this machine to build for "
-        "runtime python3.13 and found no python on PATH."
+        "`sam build` could not build the code for OrdersFn: it runs Python on this machine to build for "
+        "runtime python3.13 and found none on PATH."
     )
     assert stack_status("sam-cli-nopython") is None
 
@@ -201,3 +201,15 @@ def test_typescript_project_without_npm_install_is_told_to_run_it(sam_env, tmp_p
         "in the project"
     )
     assert stack_status("sam-cli-ts-bare") is None
+
+
+def test_missing_npm_is_named(sam_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(sam_bin_dir()))
+    project = scaffold_typescript(tmp_path)
+
+    with pytest.raises(UserError) as raised:
+        plan_deployment(project, stack_name="sam-cli-no-npm", clients=AwsClients(), poll_seconds=0)
+
+    assert str(raised.value).startswith(
+        "`sam build` needs npm to build the code for Function: install Node.js (with npm) and put npm on PATH."
+    )

@@ -23,10 +23,14 @@ log = structlog.get_logger()
 _CHANGE_SET_ARN = re.compile(r"arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\d{12}:changeSet/[A-Za-z0-9/_-]+")
 _SAM_NO_CHANGES = "No changes to deploy"
 _BUILDING = re.compile(r"^Building codeuri: .* functions: (.+)$", re.MULTILINE)
-_MISSING_RUNTIME = re.compile(
-    r"Binary validation failed for (\w+),.*?constraints for runtime: (\w+(?:\.\w+)*)", re.DOTALL
+# The messages of aws-lambda-builders (as in SAM CLI 1.170.0) for the failures explained below.
+_PYTHON_RUNTIME = r"(python\d+(?:\.\d+)*)"
+_NO_PYTHON = re.compile(rf"Path resolution for runtime: {_PYTHON_RUNTIME} of binary: python was not successful")
+_WRONG_PYTHON = re.compile(
+    rf"Binary validation failed for python,.*?constraints for runtime: {_PYTHON_RUNTIME}", re.DOTALL
 )
-_UNRESOLVED_BINARY = re.compile(r"Path resolution for runtime: (\w+(?:\.\w+)*) of binary: (\w+) was not successful")
+_NO_NPM = "couldn't find npm installed"
+_NO_ESBUILD = "Cannot find esbuild"
 CLI_TIMEOUT_SECONDS = 1800
 
 Explain = Callable[[str], str | None]
@@ -80,32 +84,30 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str], explain: Explain | Non
 
 
 def explain_sam_build_failure(output: str) -> str | None:
-    """Name the cause and the way forward for the `sam build` failures a user's machine commonly hits."""
+    """Name the cause and the way forward for the `sam build` failures a user's machine commonly hits.
+
+    Only the Python and Node.js builders are covered: those are the durable runtimes durable-mcp supports.
+    """
     functions = _BUILDING.findall(output)
     which = f" for {functions[-1].strip()}" if functions else ""
-    unresolved = _UNRESOLVED_BINARY.search(output)
-    if unresolved:
-        runtime, binary = unresolved.groups()
+    if unresolved := _NO_PYTHON.search(output):
+        runtime = unresolved.group(1)
         return (
-            f"`sam build` could not build the code{which}: it runs {binary} on this machine to build for runtime "
-            f"{runtime} and found no {binary} on PATH. Install {runtime} (any {binary} will do when the function "
-            "has no dependencies to install) and make sure it is on PATH."
+            f"`sam build` could not build the code{which}: it runs Python on this machine to build for runtime "
+            f"{runtime} and found none on PATH. Install {runtime} (any Python 3 will do when the function has "
+            "no requirements.txt) and make sure it is on PATH."
         )
-    missing = _MISSING_RUNTIME.search(output)
-    if missing:
-        binary, runtime = missing.groups()
-        advice = (
-            f"Install {runtime} so that `{runtime}` is on PATH, or vendor the dependencies into the function's "
-            "code directory (`pip install -r requirements.txt -t <CodeUri>`) and remove requirements.txt, "
-            "so that `sam build` only copies the code."
-            if binary == "python"
-            else f"Install the {runtime} toolchain so that it is on PATH."
-        )
+    if wrong := _WRONG_PYTHON.search(output):
+        runtime = wrong.group(1)
         return (
-            f"`sam build` could not build the dependencies{which}: runtime {runtime} needs a matching "
-            f"{binary} on this machine and none was found. {advice}"
+            f"`sam build` could not build the dependencies{which}: runtime {runtime} needs `{runtime}` on this "
+            f"machine to install requirements.txt and none is on PATH. Install {runtime} so that `{runtime}` is "
+            "on PATH, or vendor the dependencies into the function's code directory (`pip install -r "
+            "requirements.txt -t <CodeUri>`) and remove requirements.txt, so that `sam build` only copies the code."
         )
-    if "Cannot find esbuild" in output:
+    if _NO_NPM in output:
+        return f"`sam build` needs npm to build the code{which}: install Node.js (with npm) and put npm on PATH."
+    if _NO_ESBUILD in output:
         return (
             f"`sam build` bundles the code{which} with esbuild, which is not installed: run `npm install` "
             "in the project (esbuild is one of its devDependencies) or install esbuild on PATH."
