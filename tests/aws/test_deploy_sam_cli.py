@@ -23,7 +23,7 @@ from moto.cloudformation.models import CloudFormationBackend
 from durable_mcp.aws.deploy import apply_deployment, decline_deployment, plan_deployment
 from durable_mcp.aws.deploy.package import translate_sam
 from durable_mcp.aws.deploy.project import is_sam
-from durable_mcp.aws.session import AwsClients
+from durable_mcp.aws.session import AwsClients, AwsSettings
 from durable_mcp.errors import UserError
 from durable_mcp.scaffold.models import ProjectSpec
 from durable_mcp.scaffold.render import render_project
@@ -36,6 +36,19 @@ pytestmark = pytest.mark.slow
 PROJECTS = Path(__file__).parent / "projects"
 BUCKET = "durable-mcp-artifacts-123456789012-us-east-1"
 CHANGE_SET_ARN = re.compile(r"^arn:aws:cloudformation:us-east-1:123456789012:changeSet/samcli-deploy\d+/[0-9a-f-]+$")
+
+# What `sam init` writes: its deploy settings must not override the plan's bucket, stack or confirmation.
+SAM_INIT_CONFIG = """version = 0.1
+[default.global.parameters]
+stack_name = "sam-app"
+[default.build.parameters]
+cached = true
+parallel = true
+[default.deploy.parameters]
+capabilities = "CAPABILITY_IAM"
+confirm_changeset = true
+resolve_s3 = true
+"""
 
 
 @pytest.fixture
@@ -88,6 +101,7 @@ def stack_status(stack: str) -> str | None:
 
 def test_sam_cli_builds_uploads_and_creates_the_change_set_that_apply_executes(sam_env, moto_expands_sam, tmp_path):
     project = copy_project("sam", tmp_path)
+    (project / "samconfig.toml").write_text(SAM_INIT_CONFIG)
     clients = AwsClients()
 
     plan = plan_deployment(project, stack_name="sam-cli-orders", clients=clients, poll_seconds=0)
@@ -138,6 +152,19 @@ def test_declined_sam_cli_plan_leaves_no_stack(sam_env, moto_expands_sam, tmp_pa
     decline_deployment(plan, clients=AwsClients())
 
     assert stack_status("sam-cli-declined") is None
+
+
+def test_the_plans_profile_wins_over_one_in_samconfig(sam_env, moto_expands_sam, tmp_path, monkeypatch):
+    credentials = tmp_path / "credentials"
+    credentials.write_text("[durable]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    project = copy_project("sam", tmp_path)
+    (project / "samconfig.toml").write_text(SAM_INIT_CONFIG + 'profile = "someone-elses"\n')
+
+    clients = AwsClients(AwsSettings(profile="durable", region="us-east-1"))
+    plan = plan_deployment(project, stack_name="sam-cli-profile", clients=clients, poll_seconds=0)
+
+    assert plan.tool == "sam-cli" and stack_status("sam-cli-profile") == "REVIEW_IN_PROGRESS"
 
 
 def test_missing_build_runtime_is_named_with_the_ways_forward(sam_env, tmp_path):

@@ -141,6 +141,8 @@ def sam_prepare_change_set(
         stack_name,
         "--region",
         region,
+        # Explicitly off: `sam init` writes resolve_s3 = true into samconfig.toml, and SAM refuses both.
+        "--no-resolve-s3",
         "--s3-bucket",
         bucket,
         "--s3-prefix",
@@ -153,6 +155,9 @@ def sam_prepare_change_set(
         "CAPABILITY_NAMED_IAM",
         "CAPABILITY_AUTO_EXPAND",
     ]
+    if settings.profile:
+        # A profile in samconfig.toml would otherwise win over AWS_PROFILE and plan in another account.
+        argv += ["--profile", settings.profile]
     if parameters:
         argv += ["--parameter-overrides", *(f"{key}={value}" for key, value in sorted(parameters.items()))]
     output = _run(argv, project_dir, env)
