@@ -83,7 +83,7 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str], explain: Explain | Non
     return output
 
 
-def explain_sam_build_failure(output: str) -> str | None:
+def _explain_sam_build_failure(output: str) -> str | None:
     """Name the cause and the way forward for the `sam build` failures a user's machine commonly hits.
 
     Only the Python and Node.js builders are covered: those are the durable runtimes durable-mcp supports.
@@ -133,7 +133,7 @@ def sam_prepare_change_set(
     if sam is None:
         raise UserError("The SAM CLI is not installed.")
     env = _sam_env(settings, region, project_dir)
-    _run([sam, "build"], project_dir, env, explain_sam_build_failure)
+    _run([sam, "build"], project_dir, env, _explain_sam_build_failure)
     argv = [
         sam,
         "deploy",
