@@ -15,7 +15,14 @@ from durable_mcp.aws.deploy.models import (
 )
 from durable_mcp.aws.deploy.package import Packager, fill_code_parameters, package_template, translate_sam
 from durable_mcp.aws.deploy.project import detect_method, find_template, load_template
-from durable_mcp.aws.deploy.stack import StackClient, apply_plan, create_plan, decline_plan, describe_plan
+from durable_mcp.aws.deploy.stack import (
+    StackClient,
+    apply_plan,
+    create_plan,
+    decline_plan,
+    describe_plan,
+    stack_to_plan_against,
+)
 from durable_mcp.aws.errors import aws_call
 from durable_mcp.aws.session import AwsClients
 from durable_mcp.errors import UserError
@@ -83,7 +90,8 @@ def plan_deployment(
 def _plan_with_sam_cli(
     project: Path, stacks: StackClient, stack: str, params: dict[str, str], packager: Packager
 ) -> DeploymentPlan:
-    existing = stacks.stack(stack)
+    notes: list[str] = []
+    existing = stack_to_plan_against(stacks, stack, notes)
     # The same artifact bucket as the translator path, rather than SAM's managed stack (--resolve-s3),
     # so the plan can name where the code went and no extra stack appears in the account.
     bucket = packager.ensure_bucket()
@@ -103,7 +111,7 @@ def _plan_with_sam_cli(
         tool="sam-cli",
         creating=existing is None or existing["StackStatus"] == "REVIEW_IN_PROGRESS",
         artifact_bucket=bucket,
-        notes=[],
+        notes=notes,
     )
 
 
@@ -118,7 +126,8 @@ def _empty_change_set(stacks: StackClient, stack: str) -> str:
 
 
 def _plan_with_cdk(project: Path, stacks: StackClient, stack: str, params: dict[str, str]) -> DeploymentPlan:
-    existing = stacks.stack(stack)
+    notes: list[str] = []
+    existing = stack_to_plan_against(stacks, stack, notes)
     name = f"durable-mcp-{datetime.now(UTC).strftime('%Y%m%d%H%M%S')}"
     tools.cdk_prepare_change_set(
         project,
@@ -136,7 +145,7 @@ def _plan_with_cdk(project: Path, stacks: StackClient, stack: str, params: dict[
         tool="cdk-cli",
         creating=existing is None or existing["StackStatus"] == "REVIEW_IN_PROGRESS",
         artifact_bucket=None,
-        notes=[],
+        notes=notes,
     )
 
 

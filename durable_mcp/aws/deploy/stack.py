@@ -112,6 +112,23 @@ def _template_argument(template: dict[str, Any], upload: Uploader | None, region
     return {"TemplateURL": f"https://{bucket}.s3.{region}.amazonaws.com/{key}"}
 
 
+def stack_to_plan_against(stacks: StackClient, stack_name: str, notes: list[str]) -> dict[str, Any] | None:
+    """The stack a new change set applies to, or None to create one.
+
+    A failed first create leaves an empty stack in ROLLBACK_COMPLETE that can only be deleted; it is
+    deleted here (and ``notes`` says so), whichever tool then creates the change set.
+    """
+    existing = stacks.stack(stack_name)
+    if existing is not None and existing["StackStatus"] == "ROLLBACK_COMPLETE":
+        stacks.delete_stack(stack_name)
+        notes.append(
+            f"Stack {stack_name} was in ROLLBACK_COMPLETE from an earlier failed create; it held no "
+            "resources and was deleted so it can be created again."
+        )
+        return None
+    return existing
+
+
 def create_plan(
     stacks: StackClient,
     *,
@@ -125,15 +142,7 @@ def create_plan(
 ) -> DeploymentPlan:
     """Create a change set for ``template`` and describe it; nothing is executed."""
     notes = list(notes)
-    existing = stacks.stack(stack_name)
-    if existing is not None and existing["StackStatus"] == "ROLLBACK_COMPLETE":
-        # A failed first create leaves an empty stack that can only be deleted.
-        stacks.delete_stack(stack_name)
-        notes.append(
-            f"Stack {stack_name} was in ROLLBACK_COMPLETE from an earlier failed create; it held no "
-            "resources and was deleted so it can be created again."
-        )
-        existing = None
+    existing = stack_to_plan_against(stacks, stack_name, notes)
     creating = existing is None or existing["StackStatus"] == "REVIEW_IN_PROGRESS"
     name = f"durable-mcp-{datetime.now(UTC).strftime('%Y%m%d%H%M%S')}"
     kwargs: dict[str, Any] = {
