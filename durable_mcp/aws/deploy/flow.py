@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,25 +126,34 @@ def _empty_change_set(stacks: StackClient, stack: str) -> str:
     return str(max(summaries, key=lambda s: s["CreationTime"])["ChangeSetId"])
 
 
-def _plan_with_cdk(project: Path, stacks: StackClient, stack: str, params: dict[str, str]) -> DeploymentPlan:
+def _plan_with_cdk(project: Path, stacks: StackClient, stack_id: str, params: dict[str, str]) -> DeploymentPlan:
     notes: list[str] = []
-    existing = stack_to_plan_against(stacks, stack, notes)
-    name = f"durable-mcp-{datetime.now(UTC).strftime('%Y%m%d%H%M%S')}"
-    tools.cdk_prepare_change_set(
+    # Assumes the stack is named after its id, the CDK default; the name the CLI reports is used below.
+    stack_to_plan_against(stacks, stack_id, notes)
+    region, settings = stacks.clients.region(), stacks.clients.settings
+    built = tools.cdk_build(project, region=region, settings=settings)
+    if built:
+        notes.append(built)
+    # Unique per plan: the CDK CLI first deletes any change set of the same name on the stack, which
+    # would silently drop another plan's change set made within the same second.
+    name = f"durable-mcp-{datetime.now(UTC).strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
+    prepared = tools.cdk_prepare_change_set(
         project,
-        stack_name=stack,
-        region=stacks.clients.region(),
+        stack_name=stack_id,
+        region=region,
         parameters=params,
         change_set_name=name,
-        settings=stacks.clients.settings,
+        settings=settings,
     )
+    # A stack that was never created waits in REVIEW_IN_PROGRESS behind its first (CREATE) change set.
+    stack = stacks.stack(prepared.stack_name)
     return describe_plan(
         stacks,
-        stack_name=stack,
-        change_set=name,
+        stack_name=prepared.stack_name,
+        change_set=prepared.change_set,
         method="cdk",
         tool="cdk-cli",
-        creating=existing is None or existing["StackStatus"] == "REVIEW_IN_PROGRESS",
+        creating=stack is None or stack["StackStatus"] == "REVIEW_IN_PROGRESS",
         artifact_bucket=None,
         notes=notes,
     )

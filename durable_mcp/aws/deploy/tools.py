@@ -6,12 +6,14 @@ for the boto3 path: the CLI builds and uploads, durable-mcp describes, executes 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import structlog
 
@@ -31,6 +33,18 @@ _WRONG_PYTHON = re.compile(
 )
 _NO_NPM = "couldn't find npm installed"
 _NO_ESBUILD = "Cannot find esbuild"
+# The CDK CLI's (2.1148) and aws-cdk-lib's (2.276) messages for the failures explained below.
+_CDK_ENVIRONMENT = r"(aws://\d{12}/[a-z0-9-]+)"
+_CDK_NOT_BOOTSTRAPPED = re.compile(rf"not found in {_CDK_ENVIRONMENT}\. Has the environment been bootstrapped\?")
+_CDK_OLD_BOOTSTRAP = re.compile(
+    rf"requires bootstrap stack version '(\d+)', found '([^']*)' in {_CDK_ENVIRONMENT}"
+)
+_CDK_MISSING_ASSET = re.compile(r"Cannot find asset at (\S+)")
+_CDK_NO_SUCH_STACK = "No stacks match the name(s)"
+# Prefixed with the CloudFormation stack name (the "Stack ARN:" line it prints last can be empty).
+_CDK_CREATING_CHANGE_SET = re.compile(
+    r"^([A-Za-z][A-Za-z0-9-]*): creating CloudFormation changeset\.\.\.$", re.MULTILINE
+)
 CLI_TIMEOUT_SECONDS = 1800
 
 Explain = Callable[[str], str | None]
@@ -53,6 +67,7 @@ def _env(settings: AwsSettings, region: str) -> dict[str, str]:
         env["AWS_PROFILE"] = settings.profile
     env.setdefault("SAM_CLI_TELEMETRY", "0")
     env.setdefault("CDK_DISABLE_VERSION_CHECK", "1")
+    env.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
     return env
 
 
@@ -166,6 +181,73 @@ def sam_prepare_change_set(
     return _change_set_arn(output, "sam deploy")
 
 
+def _npm_scripts(project_dir: Path) -> dict[str, str] | None:
+    """The project's npm scripts, or None when it is not a Node.js project."""
+    manifest = project_dir / "package.json"
+    if not manifest.is_file():
+        return None
+    try:
+        scripts = json.loads(manifest.read_text(encoding="utf-8")).get("scripts") or {}
+    except (ValueError, AttributeError) as exc:
+        raise UserError(f"{manifest} is not a valid package.json: {exc}") from exc
+    if not (project_dir / "node_modules").is_dir():
+        raise UserError(
+            f"The CDK app in {project_dir} needs its npm packages (aws-cdk-lib and the build tools): run "
+            "`npm install` in the project, then plan again."
+        )
+    return {str(key): str(value) for key, value in dict(scripts).items()}
+
+
+def cdk_build(project_dir: Path, *, region: str, settings: AwsSettings) -> str | None:
+    """Run the project's ``build`` npm script, if it has one; returns a note saying so.
+
+    CDK apps deploy code from what the build left on disk (ours bundle src/ into dist/ with esbuild);
+    without this a plan would fail on a missing asset, or silently ship the code of an older build.
+    """
+    scripts = _npm_scripts(project_dir)
+    if not scripts or "build" not in scripts:
+        return None
+    npm = shutil.which("npm")
+    if npm is None:
+        raise UserError("This CDK project is built with `npm run build`, but npm was not found: install Node.js.")
+    _run([npm, "run", "build"], project_dir, _env(settings, region))
+    return f"Built the code with `npm run build` ({scripts['build']}) before synthesizing."
+
+
+def _explain_cdk_failure(output: str) -> str | None:
+    if unbootstrapped := _CDK_NOT_BOOTSTRAPPED.search(output):
+        environment = unbootstrapped.group(1)
+        return (
+            f"The CDK is not bootstrapped in {environment}: `cdk deploy` publishes code and templates to the "
+            "bucket and roles that `cdk bootstrap` creates (the CDKToolkit stack). Run `npx cdk bootstrap "
+            f"{environment}` in the project once for this account and region, then plan again."
+        )
+    if outdated := _CDK_OLD_BOOTSTRAP.search(output):
+        needed, found, environment = outdated.groups()
+        return (
+            f"The CDK bootstrap stack in {environment} is version {found}, and this app needs version {needed} "
+            f"or later: run `npx cdk bootstrap {environment}` in the project to update it, then plan again."
+        )
+    if _CDK_NO_SUCH_STACK in output:
+        return (
+            "The CDK app has no stack by that id: stack_name must be the id of a stack in the app "
+            "(`npx cdk list` in the project shows them)."
+        )
+    if missing := _CDK_MISSING_ASSET.search(output):
+        return (
+            f"The CDK app deploys code from {missing.group(1)}, which does not exist: build the code first "
+            "(add a `build` script to package.json so that durable-mcp runs it, or run your build yourself)."
+        )
+    return None
+
+
+class PreparedChangeSet(NamedTuple):
+    change_set: str
+    """The ARN the CLI printed (the name when it printed none)."""
+    stack_name: str
+    """The CloudFormation stack's name, which differs from the CDK stack id when the app sets stackName."""
+
+
 def cdk_prepare_change_set(
     project_dir: Path,
     *,
@@ -174,7 +256,7 @@ def cdk_prepare_change_set(
     parameters: dict[str, str],
     change_set_name: str,
     settings: AwsSettings,
-) -> None:
+) -> PreparedChangeSet:
     """``cdk deploy --method=prepare-change-set``: synthesize, publish assets, create the change set."""
     cdk = cdk_cli(project_dir)
     if cdk is None:
@@ -190,9 +272,14 @@ def cdk_prepare_change_set(
         f"--change-set-name={change_set_name}",
         "--require-approval=never",
         "--progress=events",
+        "--no-notices",
     ]
     argv += [f"--parameters={key}={value}" for key, value in sorted(parameters.items())]
-    _run(argv, project_dir, _env(settings, region))
+    output = _run(argv, project_dir, _env(settings, region), _explain_cdk_failure)
+    change_set, stack = _CHANGE_SET_ARN.search(output), _CDK_CREATING_CHANGE_SET.search(output)
+    return PreparedChangeSet(
+        change_set.group(0) if change_set else change_set_name, stack.group(1) if stack else stack_name
+    )
 
 
 def _change_set_arn(output: str, command: str) -> str:

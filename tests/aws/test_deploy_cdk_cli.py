@@ -1,0 +1,223 @@
+"""Deploy through the real CDK CLI (pinned, from the shared npm cache) against the moto server.
+
+The CLI synthesizes the app, publishes its assets to the bootstrap bucket and creates the change set
+(``cdk deploy --method=prepare-change-set``); durable-mcp describes, executes and waits. What moto
+lacks for that is supplied by ``tests.support.moto_cloudformation`` (change set deletion and lookup
+as on AWS, SSM-typed stack parameters kept by name, a ``localhost`` endpoint).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+from durable_mcp.aws.deploy import apply_deployment, decline_deployment, plan_deployment
+from durable_mcp.aws.session import AwsClients
+from durable_mcp.errors import UserError
+from durable_mcp.scaffold import ProjectSpec, render_project, write_project
+from tests.support.cdk_cli import ACCOUNT, BOOTSTRAP_VERSION_PARAMETER, bootstrap, install_cdk
+from tests.support.moto_cloudformation import moto_change_sets_as_aws, moto_on_localhost
+
+pytestmark = [pytest.mark.slow, pytest.mark.node]
+
+PROJECTS = Path(__file__).parent / "projects"
+REGION = "us-east-1"
+ASSETS_BUCKET = f"cdk-hnb659fds-assets-{ACCOUNT}-{REGION}"
+CHANGE_SET_ARN = re.compile(
+    rf"^arn:aws:cloudformation:{REGION}:{ACCOUNT}:changeSet/durable-mcp-\d{{14}}-[0-9a-f]{{6}}/"
+)
+SCAFFOLDED_STACK = "OrderFlowStack"
+
+__all__ = ["moto_change_sets_as_aws", "moto_on_localhost"]  # fixtures, used by name
+
+
+@pytest.fixture
+def cdk_env(moto_on_localhost: str, moto_change_sets_as_aws: None) -> str:
+    """AWS pointed at moto (as localhost), the account bootstrapped in us-east-1 by the real `cdk bootstrap`."""
+    bootstrap(REGION)
+    return moto_on_localhost
+
+
+def scaffold_typescript(tmp_path: Path) -> Path:
+    """A project from durable-mcp's own scaffold, as it is after `npm install`."""
+    preview = render_project(ProjectSpec(name="order flow", language="typescript", iac="cdk", pattern="basic"))
+    project = Path(write_project(preview, tmp_path / "ts", allowed_roots=[tmp_path]).root)
+    install_cdk(project)
+    return project
+
+
+@pytest.fixture
+def scaffolded_stack() -> Iterator[str]:
+    """The scaffolded app's stack; deleted afterwards, as tests on one moto server share its name."""
+    yield SCAFFOLDED_STACK
+    if stack_status(SCAFFOLDED_STACK) is not None:
+        boto3.client("cloudformation").delete_stack(StackName=SCAFFOLDED_STACK)
+
+
+def greeting_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
+    """The cdk-params app and the CloudFormation name of its stack (GREETING_STACK_NAME, not the id)."""
+    project = Path(shutil.copytree(PROJECTS / "cdk-params", tmp_path / "cdk-params"))
+    install_cdk(project)
+    name = f"greeting-{tmp_path.name.replace('_', '-')[-40:]}"
+    monkeypatch.setenv("GREETING_STACK_NAME", name)
+    return project, name
+
+
+def stack_status(stack: str, region: str = REGION) -> str | None:
+    cfn = boto3.client("cloudformation", region_name=region)
+    try:
+        return cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+    except cfn.exceptions.ClientError:
+        return None
+
+
+def deployed_function(stack: str) -> dict:
+    resources = boto3.client("cloudformation").describe_stack_resources(StackName=stack)["StackResources"]
+    [name] = [r["PhysicalResourceId"] for r in resources if r.get("ResourceType") == "AWS::Lambda::Function"]
+    return boto3.client("lambda").get_function_configuration(FunctionName=name)
+
+
+def published_zip_sha256() -> set[str]:
+    """Base64 SHA-256 of every zip the CLI published to the bootstrap bucket (Lambda's CodeSha256 form)."""
+    s3 = boto3.client("s3")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=ASSETS_BUCKET).get("Contents", [])]
+    return {
+        base64.b64encode(hashlib.sha256(s3.get_object(Bucket=ASSETS_BUCKET, Key=key)["Body"].read()).digest()).decode()
+        for key in keys
+        if key.endswith(".zip")
+    }
+
+
+def test_scaffolded_project_is_built_published_and_planned_by_the_cdk_cli_then_applied(
+    cdk_env, scaffolded_stack, tmp_path
+):
+    project = scaffold_typescript(tmp_path)
+    clients = AwsClients()
+
+    plan = plan_deployment(project, stack_name=scaffolded_stack, clients=clients, poll_seconds=0)
+
+    assert (plan.tool, plan.method, plan.change_set_type) == ("cdk-cli", "cdk", "CREATE")
+    assert plan.change_set_arn is not None and CHANGE_SET_ARN.match(plan.change_set_arn)
+    assert (project / "dist" / "index.js").is_file()  # the project's own `npm run build` ran first
+    assert plan.notes[0].startswith("Built the code with `npm run build` (esbuild src/index.ts")
+    types = {change.resource_type for change in plan.changes}
+    assert {"AWS::Lambda::Function", "AWS::Lambda::Version", "AWS::Lambda::Alias", "AWS::IAM::Role"} <= types
+    assert all(change.action == "Add" for change in plan.changes)
+    assert stack_status(SCAFFOLDED_STACK) == "REVIEW_IN_PROGRESS"
+
+    result = apply_deployment(plan, clients=clients, poll_seconds=0)
+
+    assert result.status == "CREATE_COMPLETE"
+    config = deployed_function(SCAFFOLDED_STACK)
+    assert [f.function_arn for f in result.functions] == [config["FunctionArn"]]
+    assert (config["Runtime"], config["Handler"]) == ("nodejs22.x", "index.handler")
+    assert config["CodeSha256"] in published_zip_sha256()  # the bundle the CLI published is what runs
+    # moto drops DurableConfig from the function, so read what CloudFormation was asked to create.
+    template = boto3.client("cloudformation").get_template(StackName=SCAFFOLDED_STACK)["TemplateBody"]
+    [function] = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
+    assert function["Properties"]["DurableConfig"] == {"ExecutionTimeout": 3600, "RetentionPeriodInDays": 7}
+
+
+def test_a_code_change_is_planned_as_an_update_and_applied(cdk_env, scaffolded_stack, tmp_path):
+    project = scaffold_typescript(tmp_path)
+    clients = AwsClients()
+    stack = scaffolded_stack
+    apply_deployment(plan_deployment(project, stack_name=stack, clients=clients, poll_seconds=0),
+                     clients=clients, poll_seconds=0)
+    before = deployed_function(stack)["CodeSha256"]
+    source = project / "src" / "index.ts"
+    source.write_text(source.read_text() + "\nexport const revision = 2;\n")
+
+    plan = plan_deployment(project, stack_name=stack, clients=clients, poll_seconds=0)
+
+    assert plan.change_set_type == "UPDATE" and plan.tool == "cdk-cli"
+    assert any(line.startswith("Modify Function") and "(AWS::Lambda::Function)" in line for line in plan.preview)
+    result = apply_deployment(plan, clients=clients, poll_seconds=0)
+    assert result.status == "UPDATE_COMPLETE"
+    after = deployed_function(stack)["CodeSha256"]
+    assert after != before and after in published_zip_sha256()
+
+
+def test_parameters_reach_the_change_set_of_a_stack_named_apart_from_its_id(cdk_env, tmp_path, monkeypatch):
+    project, name = greeting_project(tmp_path, monkeypatch)
+    clients = AwsClients()
+
+    plan = plan_deployment(project, stack_name="GreetingStack", parameters={"Greeting": "bonjour"},
+                           clients=clients, poll_seconds=0)
+
+    assert plan.stack_name == name and plan.change_set_type == "CREATE"
+    assert plan.notes == []  # no package.json, so nothing to build
+    described = boto3.client("cloudformation").describe_change_set(StackName=name, ChangeSetName=plan.change_set_arn)
+    assert {"ParameterKey": "Greeting", "ParameterValue": "bonjour"} in described["Parameters"]
+    apply_deployment(plan, clients=clients, poll_seconds=0)
+    assert deployed_function(name)["Environment"]["Variables"] == {"GREETING": "bonjour"}
+
+
+def test_declined_cdk_plan_leaves_no_stack(cdk_env, tmp_path, monkeypatch):
+    project, name = greeting_project(tmp_path, monkeypatch)
+    plan = plan_deployment(project, stack_name="GreetingStack", clients=AwsClients(), poll_seconds=0)
+    assert stack_status(name) == "REVIEW_IN_PROGRESS"
+
+    decline_deployment(plan, clients=AwsClients())
+
+    assert stack_status(name) is None
+
+
+def test_a_stack_id_the_app_does_not_have_is_named(cdk_env, tmp_path, monkeypatch):
+    project, _ = greeting_project(tmp_path, monkeypatch)
+
+    with pytest.raises(UserError) as raised:
+        plan_deployment(project, stack_name="OrdersStack", clients=AwsClients(), poll_seconds=0)
+
+    assert str(raised.value).startswith("The CDK app has no stack by that id: stack_name must be the id of a stack")
+    assert "No stacks match the name(s) OrdersStack" in str(raised.value)
+
+
+def test_an_account_without_cdk_bootstrap_is_told_to_run_it(cdk_env, tmp_path, monkeypatch):
+    project, name = greeting_project(tmp_path, monkeypatch)
+
+    with pytest.raises(UserError) as raised:
+        plan_deployment(project, stack_name="GreetingStack", region="eu-west-1", clients=AwsClients(),
+                        poll_seconds=0)
+
+    message = str(raised.value)
+    assert message.startswith(
+        f"The CDK is not bootstrapped in aws://{ACCOUNT}/eu-west-1: `cdk deploy` publishes code and templates"
+    )
+    assert f"Run `npx cdk bootstrap aws://{ACCOUNT}/eu-west-1` in the project" in message
+    assert "SSM parameter /cdk-bootstrap/hnb659fds/version not found" in message  # the CLI's own words
+    assert stack_status(name, "eu-west-1") is None
+
+
+def test_an_outdated_bootstrap_is_told_to_update_it(cdk_env, tmp_path, monkeypatch):
+    boto3.client("ssm", region_name="us-west-2").put_parameter(
+        Name=BOOTSTRAP_VERSION_PARAMETER, Value="1", Type="String"
+    )
+    project, _ = greeting_project(tmp_path, monkeypatch)
+
+    with pytest.raises(UserError) as raised:
+        plan_deployment(project, stack_name="GreetingStack", region="us-west-2", clients=AwsClients(),
+                        poll_seconds=0)
+
+    assert str(raised.value).startswith(
+        f"The CDK bootstrap stack in aws://{ACCOUNT}/us-west-2 is version 1, and this app needs version 6 or "
+        f"later: run `npx cdk bootstrap aws://{ACCOUNT}/us-west-2` in the project to update it"
+    )
+
+
+def test_a_project_without_npm_install_is_told_to_run_it(cdk_env, tmp_path):
+    preview = render_project(ProjectSpec(name="bare", language="typescript", iac="cdk", pattern="basic"))
+    project = Path(write_project(preview, tmp_path / "bare", allowed_roots=[tmp_path]).root)
+
+    with pytest.raises(UserError) as raised:
+        plan_deployment(project, stack_name=SCAFFOLDED_STACK, clients=AwsClients(), poll_seconds=0)
+
+    assert str(raised.value).startswith("The CDK app in ")
+    assert "run `npm install` in the project, then plan again." in str(raised.value)
