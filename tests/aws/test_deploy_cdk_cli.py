@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -221,3 +222,18 @@ def test_a_project_without_npm_install_is_told_to_run_it(cdk_env, tmp_path):
 
     assert str(raised.value).startswith("The CDK app in ")
     assert "run `npm install` in the project, then plan again." in str(raised.value)
+
+
+def test_code_that_was_never_built_is_named_when_there_is_no_build_script(cdk_env, tmp_path):
+    project = scaffold_typescript(tmp_path)
+    manifest = json.loads((project / "package.json").read_text())
+    del manifest["scripts"]["build"]
+    (project / "package.json").write_text(json.dumps(manifest))
+
+    with pytest.raises(UserError) as raised:
+        plan_deployment(project, stack_name=SCAFFOLDED_STACK, clients=AwsClients(), poll_seconds=0)
+
+    assert str(raised.value).startswith(
+        f"The CDK app deploys code from {project / 'dist'}, which does not exist: build the code first"
+    )
+    assert stack_status(SCAFFOLDED_STACK) is None

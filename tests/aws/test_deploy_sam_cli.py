@@ -28,10 +28,12 @@ from durable_mcp.errors import UserError
 from durable_mcp.scaffold.models import ProjectSpec
 from durable_mcp.scaffold.render import render_project
 from durable_mcp.scaffold.writer import write_project
+from tests.support.moto_cloudformation import moto_on_localhost
 from tests.support.node_toolchain import DURABLE_JS, link_node_modules, require_node
 from tests.support.sam_cli import sam_bin_dir
 
 pytestmark = pytest.mark.slow
+__all__ = ["moto_on_localhost"]  # a fixture, used by name
 
 PROJECTS = Path(__file__).parent / "projects"
 BUCKET = "durable-mcp-artifacts-123456789012-us-east-1"
@@ -52,7 +54,7 @@ resolve_s3 = true
 
 
 @pytest.fixture
-def sam_env(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def sam_env(moto_on_localhost: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """The real `sam` and the system's own directories on PATH, AWS pointed at moto.
 
     The system Python (3.11 on this Debian) lets `sam build` copy dependency-free Python code; it
@@ -60,10 +62,8 @@ def sam_env(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """
     node_dir = os.path.dirname(shutil.which("node") or "/usr/bin/node")
     monkeypatch.setenv("PATH", os.pathsep.join([str(sam_bin_dir()), node_dir, "/usr/bin", "/bin"]))
-    endpoint = aws_env.replace("127.0.0.1", "localhost")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
     monkeypatch.setenv("SAM_CLI_TELEMETRY", "0")
-    return endpoint
+    return moto_on_localhost
 
 
 @pytest.fixture
