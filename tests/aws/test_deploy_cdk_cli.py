@@ -237,3 +237,19 @@ def test_code_that_was_never_built_is_named_when_there_is_no_build_script(cdk_en
         f"The CDK app deploys code from {project / 'dist'}, which does not exist: build the code first"
     )
     assert stack_status(SCAFFOLDED_STACK) is None
+
+
+def test_planning_an_unchanged_app_again_is_a_plan_without_changes(cdk_env, tmp_path, monkeypatch):
+    project, name = greeting_project(tmp_path, monkeypatch)
+    clients = AwsClients()
+    first = plan_deployment(project, stack_name="GreetingStack", clients=clients, poll_seconds=0)
+    apply_deployment(first, clients=clients, poll_seconds=0)
+
+    # The CLI keeps the empty change set without printing its ARN; it is found by the plan's name.
+    again = plan_deployment(project, stack_name="GreetingStack", clients=clients, poll_seconds=0)
+
+    assert again.no_changes and again.change_set_type == "UPDATE" and again.stack_name == name
+    assert again.change_set_name.startswith("durable-mcp-") and again.change_set_name != first.change_set_name
+    assert again.preview == ["No changes: the stack already matches the template."]
+    result = apply_deployment(again, clients=clients, poll_seconds=0)
+    assert result.notes == ["No changes to apply."] and result.status == "CREATE_COMPLETE"

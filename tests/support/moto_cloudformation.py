@@ -10,7 +10,9 @@ and moto 5.2.5 has none of them:
 - it passes ``BootstrapVersion`` (an ``AWS::SSM::Parameter::Value<String>`` parameter) with
   UsePreviousValue. On AWS the previous value of such a parameter is the SSM parameter's name; moto
   takes the value it resolved ("33"), looks that up as a name, and crashes executing the change set
-  (AttributeError, HTTP 500).
+  (AttributeError, HTTP 500). For the same reason a stack created from a change set keeps no
+  parameters in moto, so it never sees an unchanged app as "didn't contain changes"; the stand-in
+  compares the parameters in effect, as CloudFormation does.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def moto_change_sets_as_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(CloudFormationBackend, "delete_change_set", delete_change_set)
     monkeypatch.setattr(CloudFormationBackend, "describe_change_set", describe_change_set)
     monkeypatch.setattr(Stack, "stack_parameters", property(_stack_parameters))
+    monkeypatch.setattr(Stack, "has_parameters", lambda self, other: _stack_parameters(self) == other)
 
 
 @pytest.fixture
