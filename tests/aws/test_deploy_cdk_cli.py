@@ -253,3 +253,16 @@ def test_planning_an_unchanged_app_again_is_a_plan_without_changes(cdk_env, tmp_
     assert again.preview == ["No changes: the stack already matches the template."]
     result = apply_deployment(again, clients=clients, poll_seconds=0)
     assert result.notes == ["No changes to apply."] and result.status == "CREATE_COMPLETE"
+
+
+def test_a_failing_build_stops_the_plan_before_the_cdk_runs(cdk_env, tmp_path):
+    project = scaffold_typescript(tmp_path)
+    (project / "src" / "index.ts").write_text("export const handler = (;\n")
+
+    with pytest.raises(UserError) as raised:
+        plan_deployment(project, stack_name=SCAFFOLDED_STACK, clients=AwsClients(), poll_seconds=0)
+
+    message = str(raised.value)
+    assert message.startswith("The project's build (`npm run build`) failed, so there is no code to deploy")
+    assert "src/index.ts:1:" in message  # esbuild's own report follows
+    assert stack_status(SCAFFOLDED_STACK) is None

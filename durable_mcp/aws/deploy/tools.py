@@ -181,21 +181,16 @@ def sam_prepare_change_set(
     return _change_set_arn(output, "sam deploy")
 
 
-def _npm_scripts(project_dir: Path) -> dict[str, str] | None:
-    """The project's npm scripts, or None when it is not a Node.js project."""
-    manifest = project_dir / "package.json"
-    if not manifest.is_file():
-        return None
+def _npm_scripts(manifest: Path) -> dict[str, str]:
     try:
         scripts = json.loads(manifest.read_text(encoding="utf-8")).get("scripts") or {}
-    except (ValueError, AttributeError) as exc:
+        return {str(key): str(value) for key, value in dict(scripts).items()}
+    except (ValueError, TypeError, AttributeError) as exc:
         raise UserError(f"{manifest} is not a valid package.json: {exc}") from exc
-    if not (project_dir / "node_modules").is_dir():
-        raise UserError(
-            f"The CDK app in {project_dir} needs its npm packages (aws-cdk-lib and the build tools): run "
-            "`npm install` in the project, then plan again."
-        )
-    return {str(key): str(value) for key, value in dict(scripts).items()}
+
+
+def _explain_build_failure(output: str) -> str:
+    return "The project's build (`npm run build`) failed, so there is no code to deploy: fix what it reports."
 
 
 def cdk_build(project_dir: Path, *, region: str, settings: AwsSettings) -> str | None:
@@ -204,13 +199,21 @@ def cdk_build(project_dir: Path, *, region: str, settings: AwsSettings) -> str |
     CDK apps deploy code from what the build left on disk (ours bundle src/ into dist/ with esbuild);
     without this a plan would fail on a missing asset, or silently ship the code of an older build.
     """
-    scripts = _npm_scripts(project_dir)
-    if not scripts or "build" not in scripts:
+    manifest = project_dir / "package.json"
+    if not manifest.is_file():
+        return None  # not a Node.js app (a Python CDK app, say)
+    if not (project_dir / "node_modules").is_dir():
+        raise UserError(
+            f"The CDK app in {project_dir} needs its npm packages (aws-cdk-lib and the build tools): run "
+            "`npm install` in the project, then plan again."
+        )
+    scripts = _npm_scripts(manifest)
+    if "build" not in scripts:
         return None
     npm = shutil.which("npm")
     if npm is None:
         raise UserError("This CDK project is built with `npm run build`, but npm was not found: install Node.js.")
-    _run([npm, "run", "build"], project_dir, _env(settings, region))
+    _run([npm, "run", "build"], project_dir, _env(settings, region), _explain_build_failure)
     return f"Built the code with `npm run build` ({scripts['build']}) before synthesizing."
 
 
