@@ -20,7 +20,7 @@ import boto3
 import pytest
 
 from durable_mcp.aws.deploy import apply_deployment, decline_deployment, plan_deployment
-from durable_mcp.aws.session import AwsClients
+from durable_mcp.aws.session import AwsClients, AwsSettings
 from durable_mcp.errors import UserError
 from durable_mcp.scaffold import ProjectSpec, render_project, write_project
 from tests.support.cdk_cli import ACCOUNT, BOOTSTRAP_VERSION_PARAMETER, bootstrap, install_cdk
@@ -266,3 +266,17 @@ def test_a_failing_build_stops_the_plan_before_the_cdk_runs(cdk_env, tmp_path):
     assert message.startswith("The project's build (`npm run build`) failed, so there is no code to deploy")
     assert "src/index.ts:1:" in message  # esbuild's own report follows
     assert stack_status(SCAFFOLDED_STACK) is None
+
+
+def test_the_plans_profile_wins_over_one_in_cdk_json(cdk_env, tmp_path, monkeypatch):
+    credentials = tmp_path / "credentials"
+    credentials.write_text("[durable]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    project, name = greeting_project(tmp_path, monkeypatch)
+    settings = json.loads((project / "cdk.json").read_text())
+    (project / "cdk.json").write_text(json.dumps({**settings, "profile": "someone-elses"}))
+
+    clients = AwsClients(AwsSettings(profile="durable", region=REGION))
+    plan = plan_deployment(project, stack_name="GreetingStack", clients=clients, poll_seconds=0)
+
+    assert plan.tool == "cdk-cli" and stack_status(name) == "REVIEW_IN_PROGRESS"

@@ -277,6 +277,9 @@ def cdk_prepare_change_set(
         "--progress=events",
         "--no-notices",
     ]
+    if settings.profile:
+        # A "profile" in cdk.json would otherwise win over AWS_PROFILE and plan in another account.
+        argv.append(f"--profile={settings.profile}")
     argv += [f"--parameters={key}={value}" for key, value in sorted(parameters.items())]
     output = _run(argv, project_dir, _env(settings, region), _explain_cdk_failure)
     change_set, stack = _CHANGE_SET_ARN.search(output), _CDK_CREATING_CHANGE_SET.search(output)
