@@ -280,3 +280,18 @@ def test_the_plans_profile_wins_over_one_in_cdk_json(cdk_env, tmp_path, monkeypa
     plan = plan_deployment(project, stack_name="GreetingStack", clients=clients, poll_seconds=0)
 
     assert plan.tool == "cdk-cli" and stack_status(name) == "REVIEW_IN_PROGRESS"
+
+
+def test_a_stack_pinned_to_another_region_is_planned_and_applied_there(cdk_env, tmp_path, monkeypatch):
+    project, name = greeting_project(tmp_path, monkeypatch)
+    monkeypatch.setenv("GREETING_REGION", REGION)
+    clients = AwsClients(AwsSettings(region="eu-west-1"))
+
+    plan = plan_deployment(project, stack_name="GreetingStack", clients=clients, poll_seconds=0)
+
+    assert plan.region == REGION and plan.change_set_type == "CREATE"
+    assert plan.notes == [
+        f"The CDK app pins stack GreetingStack to {REGION} (its env), so the change set is there, not in eu-west-1."
+    ]
+    result = apply_deployment(plan, clients=clients, poll_seconds=0)
+    assert result.status == "CREATE_COMPLETE" and stack_status(name, "eu-west-1") is None

@@ -145,6 +145,12 @@ def _plan_with_cdk(project: Path, stacks: StackClient, stack_id: str, params: di
         change_set_name=name,
         settings=settings,
     )
+    if prepared.region != region:
+        notes.append(
+            f"The CDK app pins stack {stack_id} to {prepared.region} (its env), so the change set is there, "
+            f"not in {region}."
+        )
+        stacks = StackClient(_clients_for(stacks.clients, prepared.region), poll_seconds=stacks.poll_seconds)
     # A stack that was never created waits in REVIEW_IN_PROGRESS behind its first (CREATE) change set.
     stack = stacks.stack(prepared.stack_name)
     return describe_plan(

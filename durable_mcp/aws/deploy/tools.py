@@ -249,6 +249,8 @@ class PreparedChangeSet(NamedTuple):
     """The ARN the CLI printed (the name when it printed none)."""
     stack_name: str
     """The CloudFormation stack's name, which differs from the CDK stack id when the app sets stackName."""
+    region: str
+    """Where the change set is: the region in its ARN, which a stack's ``env`` can pin elsewhere."""
 
 
 def cdk_prepare_change_set(
@@ -283,8 +285,11 @@ def cdk_prepare_change_set(
     argv += [f"--parameters={key}={value}" for key, value in sorted(parameters.items())]
     output = _run(argv, project_dir, _env(settings, region), _explain_cdk_failure)
     change_set, stack = _CHANGE_SET_ARN.search(output), _CDK_CREATING_CHANGE_SET.search(output)
+    arn = change_set.group(0) if change_set else None
     return PreparedChangeSet(
-        change_set.group(0) if change_set else change_set_name, stack.group(1) if stack else stack_name
+        change_set=arn or change_set_name,
+        stack_name=stack.group(1) if stack else stack_name,
+        region=arn.split(":")[3] if arn else region,
     )
 
 
