@@ -213,7 +213,7 @@ def test_an_outdated_bootstrap_is_told_to_update_it(cdk_env, tmp_path, monkeypat
     )
 
 
-def test_a_project_without_npm_install_is_told_to_run_it(cdk_env, tmp_path):
+def test_a_project_without_npm_install_is_told_to_run_it(aws_env, tmp_path):
     preview = render_project(ProjectSpec(name="bare", language="typescript", iac="cdk", pattern="basic"))
     project = Path(write_project(preview, tmp_path / "bare", allowed_roots=[tmp_path]).root)
 
@@ -224,7 +224,7 @@ def test_a_project_without_npm_install_is_told_to_run_it(cdk_env, tmp_path):
     assert "run `npm install` in the project, then plan again." in str(raised.value)
 
 
-def test_code_that_was_never_built_is_named_when_there_is_no_build_script(cdk_env, tmp_path):
+def test_code_that_was_never_built_is_named_when_there_is_no_build_script(aws_env, tmp_path):
     project = scaffold_typescript(tmp_path)
     manifest = json.loads((project / "package.json").read_text())
     del manifest["scripts"]["build"]
@@ -255,7 +255,7 @@ def test_planning_an_unchanged_app_again_is_a_plan_without_changes(cdk_env, tmp_
     assert result.notes == ["No changes to apply."] and result.status == "CREATE_COMPLETE"
 
 
-def test_a_failing_build_stops_the_plan_before_the_cdk_runs(cdk_env, tmp_path):
+def test_a_failing_build_stops_the_plan_before_the_cdk_runs(aws_env, tmp_path):
     project = scaffold_typescript(tmp_path)
     (project / "src" / "index.ts").write_text("export const handler = (;\n")
 
