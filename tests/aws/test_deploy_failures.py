@@ -42,15 +42,21 @@ def event(logical: str, kind: str, status: str, reason: str | None = None, ago: 
 
 
 ROLE_REASON = 'Resource handler returned message: "The role defined for the function cannot be assumed by Lambda."'
-EVENTS = {
-    "StackEvents": [
-        event("orders", "AWS::CloudFormation::Stack", "ROLLBACK_COMPLETE"),
-        event("Fn", "AWS::Lambda::Function", "DELETE_COMPLETE", ago=1),
-        event("Bucket", "AWS::S3::Bucket", "CREATE_FAILED", "Resource creation cancelled", ago=2),
-        event("Fn", "AWS::Lambda::Function", "CREATE_FAILED", ROLE_REASON, ago=3),
-        event("orders", "AWS::CloudFormation::Stack", "CREATE_IN_PROGRESS", "User Initiated", ago=4),
-    ]
-}
+
+
+def failed_create_events() -> dict:
+    """Built when the test runs: the apply only reads events from after it started."""
+    return {
+        "StackEvents": [
+            event("orders", "AWS::CloudFormation::Stack", "ROLLBACK_COMPLETE"),
+            event("Fn", "AWS::Lambda::Function", "DELETE_COMPLETE", ago=1),
+            event("Bucket", "AWS::S3::Bucket", "CREATE_FAILED", "Resource creation cancelled", ago=2),
+            event("Fn", "AWS::Lambda::Function", "CREATE_FAILED", ROLE_REASON, ago=3),
+            event("orders", "AWS::CloudFormation::Stack", "CREATE_IN_PROGRESS", "User Initiated", ago=4),
+        ]
+    }
+
+
 GONE = ("describe_stacks", "ValidationError", "Stack with id orders does not exist", 400)
 
 
@@ -79,11 +85,12 @@ def plan() -> DeploymentPlan:
 
 def test_failed_create_names_the_resource_and_reason_and_deletes_the_empty_stack(stubbed):
     stacks, stub = stubbed
+    events = failed_create_events()
     stub.add_response("execute_change_set", {}, {"StackName": "orders", "ChangeSetName": CS_ARN})
     stub.add_response("describe_stacks", stack("ROLLBACK_COMPLETE"), {"StackName": "orders"})
-    stub.add_response("describe_stack_events", EVENTS, {"StackName": STACK_ID})
+    stub.add_response("describe_stack_events", events, {"StackName": STACK_ID})
     stub.add_response("describe_stacks", stack("ROLLBACK_COMPLETE"), {"StackName": "orders"})
-    stub.add_response("describe_stack_events", EVENTS, {"StackName": STACK_ID})
+    stub.add_response("describe_stack_events", events, {"StackName": STACK_ID})
     stub.add_response("delete_stack", {}, {"StackName": "orders"})
     stub.add_client_error(*GONE)
     seen: list[StackEvent] = []
