@@ -1,22 +1,9 @@
 from typing import Any
 
 from aws_durable_execution_sdk_python import DurableContext, durable_execution
-from aws_durable_execution_sdk_python.config import CompletionConfig, Duration, ParallelConfig
+from aws_durable_execution_sdk_python.config import Duration
 
-from tests.conformance.handlers.common import echo
-
-SEQUENTIAL = ParallelConfig(max_concurrency=1)
-
-
-def stepping(value: Any):
-    """A branch that runs one step returning ``value``."""
-    return lambda ctx: ctx.step(echo(value))
-
-
-def sequential(**completion: Any) -> ParallelConfig:
-    return ParallelConfig(max_concurrency=1, completion_config=CompletionConfig(**completion))
-
-ALL = ("completionReason", "status", "successCount", "failureCount", "totalCount")
+from tests.conformance.handlers.parallel.shared import SEQUENTIAL, stepping
 
 
 def waiting_branch(ctx: DurableContext) -> str:

@@ -2,23 +2,10 @@ import json
 from typing import Any
 
 from aws_durable_execution_sdk_python import DurableContext, durable_execution
-from aws_durable_execution_sdk_python.config import CompletionConfig, ParallelConfig
+from aws_durable_execution_sdk_python.config import ParallelConfig
 from aws_durable_execution_sdk_python.serdes import SerDes, SerDesContext
 
-from tests.conformance.handlers.common import constant, echo
-
-SEQUENTIAL = ParallelConfig(max_concurrency=1)
-
-
-def stepping(value: Any):
-    """A branch that runs one step returning ``value``."""
-    return lambda ctx: ctx.step(echo(value))
-
-
-def sequential(**completion: Any) -> ParallelConfig:
-    return ParallelConfig(max_concurrency=1, completion_config=CompletionConfig(**completion))
-
-ALL = ("completionReason", "status", "successCount", "failureCount", "totalCount")
+from tests.conformance.handlers.common import constant
 
 
 class WrappingSerDes(SerDes[Any]):
