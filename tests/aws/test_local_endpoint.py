@@ -84,8 +84,9 @@ def test_stop_ends_an_execution_and_diagnosis_says_so(clients):
     lam = clients.lambda_client()
     arn = invoke(lam, "approval:live", {}).execution_arn
     eventually(lambda: diagnose_execution(lam, arn).pending)
-    control.stop_execution(lam, arn, "Cancelled", "no longer needed")
+    stopped = control.stop_execution(lam, arn, "Cancelled", "no longer needed")
     assert status(clients, arn) == "STOPPED"
+    assert stopped.action == "stop" and stopped.at == get_execution(lam, arn).ended_at  # the service's StopTimestamp
     assert diagnose_execution(lam, arn).cause is Cause.STOPPED
 
 
@@ -104,8 +105,26 @@ def test_pause_and_resume(clients):
     lam = clients.lambda_client()
     arn = invoke(lam, "approval:live", {}).execution_arn
     eventually(lambda: diagnose_execution(lam, arn).pending)
-    control.pause_execution(lam, arn, "maintenance")
+    assert control.pause_execution(lam, arn, "maintenance").action == "pause"
     paused = eventually(lambda: (d := diagnose_execution(lam, arn)).cause is Cause.PAUSED and d)
     assert paused.status in {"PAUSING", "PAUSED"} and paused.pending[0].kind == "callback"
     control.resume_execution(lam, arn)
     assert eventually(lambda: diagnose_execution(lam, arn).cause is Cause.WAITING_FOR_CALLBACK)
+
+
+def test_heartbeat_then_callback_failure_fails_the_waiting_execution(clients):
+    lam = clients.lambda_client()
+    arn = invoke(lam, "approval:live", {"timeout": 3600, "heartbeat": 600}).execution_arn
+    callback_id = eventually(lambda: diagnose_execution(lam, arn).pending)[0].callback_id
+    assert control.send_callback_heartbeat(lam, callback_id).target == callback_id
+    control.send_callback_failure(lam, callback_id, "Rejected")
+    eventually(lambda: status(clients, arn) == "FAILED")
+
+
+def test_a_callback_that_already_timed_out_is_a_clear_error(clients):
+    lam = clients.lambda_client()
+    arn = invoke(lam, "approval:live", {"timeout": 1}).execution_arn
+    callback_id = eventually(lambda: diagnose_execution(lam, arn).pending)[0].callback_id
+    eventually(lambda: status(clients, arn) == "FAILED")
+    with pytest.raises(UserError, match="CallbackTimeoutException"):
+        control.send_callback_heartbeat(lam, callback_id)
