@@ -129,9 +129,6 @@ class NodeSpan(Span):
         return int(getattr(self, name))
 
 
-span_of = NodeSpan
-
-
 def _error_node(node: Node) -> Node:
     """The innermost ERROR (or a MISSING token) on the first erroneous path: where the parser gave up."""
     for child in node.children:
@@ -218,9 +215,6 @@ class ScriptLowering:
                 cursor.goto_parent()
                 depth -= 1
 
-    def visit_children(self, node: Node) -> None:
-        self.visit_inside(node)
-
     def is_local(self, name: str) -> bool:
         if name in self.imports:
             return False
@@ -232,7 +226,7 @@ class ScriptLowering:
         self.stack.append(module)
         self.func = module
         self.tainted.append({})
-        self.visit_children(root)
+        self.visit_inside(root)
         for fid, name in self.pending_handlers:
             target = self.resolve_def(fid, name)
             if target is not None:
@@ -391,7 +385,7 @@ class ScriptLowering:
             self.func.locals.add(self.text(name))
         body = node.child_by_field_name("body")
         self.class_fields.append(self.context_fields(body) if body is not None else [])
-        self.visit_children(node)
+        self.visit_inside(node)
         self.class_fields.pop()
 
     def context_fields(self, body: Node) -> list[str]:
@@ -560,13 +554,13 @@ class ScriptLowering:
                     and not self.is_local("Promise"):
                 self.lower_concurrent(node, method, arg_nodes)
             if method in ("getOperationByIndex",):
-                self.func.events.append(PositionalLookup(span_of(node), f".{method}(n)"))
+                self.func.events.append(PositionalLookup(NodeSpan(node), f".{method}(n)"))
             self.classify_member_call(node, callee, obj, method, arg_nodes)
         elif callee_type == "identifier":
             visit_callee = False
             name = self.text(callee)
             self.classify_plain_call(node, name, arg_nodes)
-            self.func.events.append(Call(name, span_of(node),
+            self.func.events.append(Call(name, NodeSpan(node),
                                          [self.text(a) if a.type == "identifier" else None for a in arg_nodes]))
         if arg_nodes and self.src.find(b"withDurableExecution", callee.start_byte, callee.end_byte) >= 0 \
                 and self.is_handler_wrapper(callee):
@@ -648,10 +642,10 @@ class ScriptLowering:
             effect, what = Effect.IO, "AWS SDK v2 .promise()"
         if effect is None and obj.type == "identifier" and method in S.MUTATING_METHODS:
             name = self.text(obj)
-            self.func.events.append(Write(name, True, span_of(node), None, self.is_lazy(name)))
+            self.func.events.append(Write(name, True, NodeSpan(node), None, self.is_lazy(name)))
         if effect is None and dotted == "Object.assign" and args and args[0].type == "identifier":
             name = self.text(args[0])
-            self.func.events.append(Write(name, True, span_of(node), None, self.is_lazy(name)))
+            self.func.events.append(Write(name, True, NodeSpan(node), None, self.is_lazy(name)))
         if effect is not None:
             self.add_source(effect, node, what, fix_kind, callee)
 
@@ -662,7 +656,7 @@ class ScriptLowering:
             name = self.text(constructor)
             if name == "Date" and not self.is_local("Date") and (args is None or args.named_child_count == 0):
                 self.add_source(Effect.CLOCK, node, "new Date", None)
-        self.visit_children(node)
+        self.visit_inside(node)
 
     def add_source(self, effect: Effect, node: Node, what: str, fix_kind: str | None,
                    callee: Node | None = None) -> None:
@@ -670,8 +664,8 @@ class ScriptLowering:
             fix_kind = "wrap-step"
         text = self.text(node) if fix_kind == "wrap-step" else ""
         label = what if what.startswith(("new ", "AWS SDK")) else f"{what}()"
-        self.func.events.append(Source(effect, label, span_of(node), self.in_op_name, fix_kind, text,
-                                       span_of(callee) if callee is not None else None))
+        self.func.events.append(Source(effect, label, NodeSpan(node), self.in_op_name, fix_kind, text,
+                                       NodeSpan(callee) if callee is not None else None))
 
     # -- operations ---------------------------------------------------------------------------------
     def is_stringy(self, node: Node) -> bool:
@@ -718,7 +712,7 @@ class ScriptLowering:
             two_names = len(args) == 2 and all(self.is_stringy(a) and a.type != "object" for a in args)
             if len(args) >= 3 or two_names:
                 named, name_node = True, first
-        op = Op(method, self.text(receiver), span_of(node), span_of(receiver), named)
+        op = Op(method, self.text(receiver), NodeSpan(node), NodeSpan(receiver), named)
         role = STEP_LIKE.get(method, Role.ITEM)
         for index, arg in enumerate(args):
             if index == callback_index:
@@ -837,7 +831,7 @@ class ScriptLowering:
     def lower_concurrent(self, node: Node, kind: str, args: list[Node]) -> None:
         if not args:
             return
-        event = Concurrent(span_of(node), kind, [], [])
+        event = Concurrent(NodeSpan(node), kind, [], [])
         array = args[0]
         elements: list[Node] = []
         repeated = False
@@ -868,7 +862,7 @@ class ScriptLowering:
                 if obj is not None and prop is not None and obj.type == "identifier" and self.text(prop) in OPERATIONS:
                     event.direct_ops.append(self.text(obj))
             elif callee.type == "identifier":
-                call = Call(self.text(callee), span_of(element),
+                call = Call(self.text(callee), NodeSpan(element),
                             [self.text(a) if a.type == "identifier" else None for a in inner.named_children])
                 event.calls.extend([call, call] if repeated else [call])
         self.func.events.append(event)
@@ -901,7 +895,7 @@ class ScriptLowering:
             target = target.named_children[0]
         if target.type == "identifier":
             name = self.text(target)
-            self.func.events.append(Write(name, False, span_of(node), None, lazy or self.is_lazy(name)))
+            self.func.events.append(Write(name, False, NodeSpan(node), None, lazy or self.is_lazy(name)))
             return
         if target.type in ("member_expression", "subscript_expression"):
             root = target
@@ -912,13 +906,13 @@ class ScriptLowering:
                 root = inner
             if root.type == "identifier":
                 name = self.text(root)
-                self.func.events.append(Write(name, True, span_of(node), None, lazy or self.is_lazy(name)))
+                self.func.events.append(Write(name, True, NodeSpan(node), None, lazy or self.is_lazy(name)))
             self.visit(target)
         elif target.type in ("array_pattern", "object_pattern"):
             for child in target.named_children:
                 if child.type in ("identifier", "shorthand_property_identifier_pattern"):
                     name = self.text(child)
-                    self.func.events.append(Write(name, False, span_of(node), None, self.is_lazy(name)))
+                    self.func.events.append(Write(name, False, NodeSpan(node), None, self.is_lazy(name)))
 
     def is_lazy(self, name: str) -> bool:
         return any(name in names for names in self.lazy_names)
@@ -968,14 +962,14 @@ class ScriptLowering:
             callee = obj.child_by_field_name("function")
             prop = callee.child_by_field_name("property") if callee is not None else None
             if prop is not None and self.text(prop) in ("getOperations", "getChildOperations"):
-                self.func.events.append(PositionalLookup(span_of(node), f".{self.text(prop)}()[n]"))
+                self.func.events.append(PositionalLookup(NodeSpan(node), f".{self.text(prop)}()[n]"))
         if obj is not None and self.text(obj) == "process.env" and not self.is_local("process"):
             key = index.named_children[0] if index is not None and index.type == "string" and \
                 index.named_child_count else None
             if key is None or self.text(key) not in S.ENV_ALLOWED:
                 self.add_source(Effect.ENV, node, "process.env", None)
             return
-        self.visit_children(node)
+        self.visit_inside(node)
 
     def positional_destructure(self, target: Node, value: Node) -> None:
         inner = value.named_children[0] if value.type == "await_expression" and value.named_child_count else value
@@ -984,7 +978,7 @@ class ScriptLowering:
         callee = inner.child_by_field_name("function")
         prop = callee.child_by_field_name("property") if callee is not None else None
         if prop is not None and self.text(prop) in ("getOperations", "getChildOperations"):
-            self.func.events.append(PositionalLookup(span_of(target), f"destructuring .{self.text(prop)}()"))
+            self.func.events.append(PositionalLookup(NodeSpan(target), f"destructuring .{self.text(prop)}()"))
 
 
 
