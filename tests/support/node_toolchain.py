@@ -8,7 +8,6 @@ parallel test workers wait for one install instead of racing. Tests link a proje
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -17,6 +16,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+from tests.support.install_once import install_once
 
 # Versions verified to install together on this machine (shared/facts/js-sdk.md).
 DURABLE_JS = {
@@ -46,22 +47,15 @@ def toolchain(packages: dict[str, str]) -> Path:
     """Return a directory whose ``node_modules`` holds ``packages``, installing them at most once."""
     require_node()
     key = hashlib.sha256(json.dumps(packages, sort_keys=True).encode()).hexdigest()[:16]
-    root = cache_root() / key
-    root.mkdir(parents=True, exist_ok=True)
-    done = root / ".installed"
-    with (root / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            manifest = {"name": f"durable-mcp-toolchain-{key}", "private": True, "dependencies": packages}
-            (root / "package.json").write_text(json.dumps(manifest, indent=2))
-            subprocess.run(
-                ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
-                cwd=root,
-                check=True,
-                timeout=900,
-            )
-            done.write_text("ok")
-    return root
+
+    def install(root: Path) -> None:
+        manifest = {"name": f"durable-mcp-toolchain-{key}", "private": True, "dependencies": packages}
+        (root / "package.json").write_text(json.dumps(manifest, indent=2))
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=root, check=True, timeout=900
+        )
+
+    return install_once(cache_root() / key, install)
 
 
 def link_node_modules(project: Path, packages: dict[str, str]) -> Path:

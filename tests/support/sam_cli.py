@@ -8,13 +8,14 @@ Installing took about 40 s on the 2-core CI machine (PyPI wheels, 340 MB on disk
 
 from __future__ import annotations
 
-import fcntl
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support.install_once import install_once
 
 # The version these tests were verified with (its templates, output wording and build validation).
 SAM_CLI_VERSION = "1.170.0"
@@ -33,20 +34,14 @@ def sam_bin_dir(version: str = SAM_CLI_VERSION) -> Path:
     A failed install skips the test locally; in CI (``CI`` set) it fails, so a broken install can
     never pass as a run that tested nothing.
     """
-    root = cache_root() / version
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / ".installed").exists():
-            try:
-                _install(root, version)
-            except (OSError, subprocess.SubprocessError) as exc:
-                detail = getattr(exc, "stderr", None) or ""
-                message = f"could not install aws-sam-cli=={version}: {exc}\n{detail[-2000:]}"
-                if os.environ.get("CI"):
-                    pytest.fail(message)
-                pytest.skip(message)
-            (root / ".installed").write_text(version)
+    try:
+        root = install_once(cache_root() / version, lambda root: _install(root, version))
+    except (OSError, subprocess.SubprocessError) as exc:
+        detail = getattr(exc, "stderr", None) or ""
+        message = f"could not install aws-sam-cli=={version}: {exc}\n{detail[-2000:]}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     return root / "bin"
 
 
