@@ -11,8 +11,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +25,8 @@ from durable_mcp.aws.deploy import apply_deployment, decline_deployment, plan_de
 from durable_mcp.aws.session import AwsClients, AwsSettings
 from durable_mcp.errors import UserError
 from durable_mcp.scaffold import ProjectSpec, render_project, write_project
-from tests.support.cdk_cli import ACCOUNT, BOOTSTRAP_VERSION_PARAMETER, bootstrap, install_cdk
+from tests.support.cdk_cli import ACCOUNT, BOOTSTRAP_VERSION_PARAMETER, bootstrap, cdk_bin_dir, install_cdk
+from tests.support.cdk_python import install_cdk_python
 from tests.support.moto_cloudformation import moto_change_sets_as_aws, moto_on_localhost
 
 pytestmark = [pytest.mark.slow, pytest.mark.node]
@@ -51,6 +54,17 @@ def scaffold_typescript(tmp_path: Path) -> Path:
     preview = render_project(ProjectSpec(name="order flow", language="typescript", iac="cdk", pattern="basic"))
     project = Path(write_project(preview, tmp_path / "ts", allowed_roots=[tmp_path]).root)
     install_cdk(project)
+    return project
+
+
+def scaffold_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, venv: bool = True) -> Path:
+    """A scaffolded Python CDK project as after `pip install -e '.[deploy]'` into its .venv (when ``venv``),
+    with the CDK CLI installed globally (on PATH), as its README asks."""
+    preview = render_project(ProjectSpec(name="order flow", language="python", iac="cdk", pattern="basic"))
+    project = Path(write_project(preview, tmp_path / "py", allowed_roots=[tmp_path]).root)
+    if venv:
+        install_cdk_python(project)
+    monkeypatch.setenv("PATH", f"{cdk_bin_dir()}{os.pathsep}{os.environ['PATH']}")
     return project
 
 
@@ -108,6 +122,7 @@ def test_scaffolded_project_is_built_published_and_planned_by_the_cdk_cli_then_a
     assert plan.change_set_arn is not None and CHANGE_SET_ARN.match(plan.change_set_arn)
     assert (project / "dist" / "index.js").is_file()  # the project's own `npm run build` ran first
     assert plan.notes[0].startswith("Built the code with `npm run build` (esbuild src/index.ts")
+    assert plan.artifact_bucket == ASSETS_BUCKET  # read from the cloud assembly the CLI wrote
     types = {change.resource_type for change in plan.changes}
     assert {"AWS::Lambda::Function", "AWS::Lambda::Version", "AWS::Lambda::Alias", "AWS::IAM::Role"} <= types
     assert all(change.action == "Add" for change in plan.changes)
@@ -295,3 +310,59 @@ def test_a_stack_pinned_to_another_region_is_planned_and_applied_there(cdk_env, 
     ]
     result = apply_deployment(plan, clients=clients, poll_seconds=0)
     assert result.status == "CREATE_COMPLETE" and stack_status(name, "eu-west-1") is None
+
+
+def test_a_pinned_stack_planned_again_without_changes_is_found_in_its_region(cdk_env, tmp_path, monkeypatch):
+    project, name = greeting_project(tmp_path, monkeypatch)
+    monkeypatch.setenv("GREETING_REGION", REGION)
+    clients = AwsClients(AwsSettings(region="eu-west-1"))
+    apply_deployment(plan_deployment(project, stack_name="GreetingStack", clients=clients, poll_seconds=0),
+                     clients=clients, poll_seconds=0)
+
+    # No change set ARN is printed this time; the assembly still says where the stack lives.
+    again = plan_deployment(project, stack_name="GreetingStack", clients=clients, poll_seconds=0)
+
+    assert again.no_changes and again.region == REGION and again.stack_name == name
+    assert again.artifact_bucket == f"cdk-hnb659fds-assets-{ACCOUNT}-{REGION}"
+
+
+def test_a_scaffolded_python_cdk_app_is_planned_from_its_venv_and_applied(
+    cdk_env, scaffolded_stack, tmp_path, monkeypatch
+):
+    project = scaffold_python(tmp_path, monkeypatch)
+    clients = AwsClients()
+
+    plan = plan_deployment(project, stack_name=scaffolded_stack, clients=clients, poll_seconds=0)
+
+    assert (plan.tool, plan.method, plan.change_set_type) == ("cdk-cli", "cdk", "CREATE")
+    assert plan.notes == []  # no package.json: nothing to build, the code directory is the asset
+    assert plan.artifact_bucket == ASSETS_BUCKET
+    types = {change.resource_type for change in plan.changes}
+    assert {"AWS::Lambda::Function", "AWS::Lambda::Version", "AWS::Lambda::Alias", "AWS::IAM::Role"} <= types
+
+    result = apply_deployment(plan, clients=clients, poll_seconds=0)
+
+    assert result.status == "CREATE_COMPLETE"
+    config = deployed_function(scaffolded_stack)
+    assert (config["Runtime"], config["Handler"]) == ("python3.13", "order_flow.handler.handler")
+    assert config["CodeSha256"] in published_zip_sha256()
+
+
+def test_a_python_cdk_app_without_aws_cdk_lib_is_told_to_install_its_deploy_extra(
+    aws_env, tmp_path, monkeypatch
+):
+    project = scaffold_python(tmp_path, monkeypatch, venv=False)
+    # The python3 the CLI finds first is one without aws-cdk-lib (this test run's own).
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    (shims / "python3").symlink_to(sys.executable)
+    monkeypatch.setenv("PATH", f"{shims}{os.pathsep}{os.environ['PATH']}")
+
+    with pytest.raises(UserError) as raised:
+        plan_deployment(project, stack_name=SCAFFOLDED_STACK, clients=AwsClients(), poll_seconds=0)
+
+    message = str(raised.value)
+    assert message.startswith("The CDK app is a Python program and the Python that ran it lacks aws-cdk-lib.")
+    assert ".venv/bin/pip install -e '.[deploy]'" in message
+    assert "No module named 'aws_cdk'" in message  # the app's own traceback follows
+    assert stack_status(SCAFFOLDED_STACK) is None

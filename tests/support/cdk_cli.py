@@ -7,6 +7,7 @@ error, never a skip.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from pathlib import Path
@@ -30,6 +31,15 @@ def install_cdk(project: Path) -> Path:
     """What `npm install` in a CDK project gives: node_modules with the CLI under node_modules/.bin."""
     link_node_modules(project, CDK_PROJECT_PACKAGES)
     return project / "node_modules" / ".bin" / "cdk"
+
+
+def cdk_bin_dir() -> Path:
+    """A directory holding only ``cdk``: what `npm install -g aws-cdk` puts on PATH."""
+    exposed = toolchain(CDK_PROJECT_PACKAGES) / "global-bin"
+    exposed.mkdir(exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # another test worker made it first
+        (exposed / "cdk").symlink_to(exposed.parent / "node_modules" / ".bin" / "cdk")
+    return exposed
 
 
 def cdk(cwd: Path, *args: str, timeout: int = 300) -> str:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from durable_mcp.aws.deploy import tools
+from durable_mcp.aws.deploy.cloud_assembly import read_synthesized_stack
 from durable_mcp.aws.deploy.models import (
     DeploymentPlan,
     DeploymentResult,
@@ -145,22 +146,28 @@ def _plan_with_cdk(project: Path, stacks: StackClient, stack_id: str, params: di
         change_set_name=name,
         settings=settings,
     )
-    if prepared.region != region:
+    # The assembly the CLI just wrote names the stack's CloudFormation name, pinned region and asset
+    # bucket even when it printed no change set ARN (nothing to change).
+    account = stacks.clients.account_id()
+    synthesized = read_synthesized_stack(project, stack_id, account=account, region=region)
+    stack_name = synthesized.stack_name if synthesized else prepared.stack_name
+    stack_region = (synthesized.region if synthesized else None) or prepared.region
+    if stack_region != region:
         notes.append(
-            f"The CDK app pins stack {stack_id} to {prepared.region} (its env), so the change set is there, "
+            f"The CDK app pins stack {stack_id} to {stack_region} (its env), so the change set is there, "
             f"not in {region}."
         )
-        stacks = StackClient(_clients_for(stacks.clients, prepared.region), poll_seconds=stacks.poll_seconds)
+        stacks = StackClient(_clients_for(stacks.clients, stack_region), poll_seconds=stacks.poll_seconds)
     # A stack that was never created waits in REVIEW_IN_PROGRESS behind its first (CREATE) change set.
-    stack = stacks.stack(prepared.stack_name)
+    stack = stacks.stack(stack_name)
     return describe_plan(
         stacks,
-        stack_name=prepared.stack_name,
+        stack_name=stack_name,
         change_set=prepared.change_set,
         method="cdk",
         tool="cdk-cli",
         creating=stack is None or stack["StackStatus"] == "REVIEW_IN_PROGRESS",
-        artifact_bucket=None,
+        artifact_bucket=synthesized.asset_buckets[0] if synthesized and synthesized.asset_buckets else None,
         notes=notes,
     )
 

@@ -41,6 +41,8 @@ _CDK_OLD_BOOTSTRAP = re.compile(
 )
 _CDK_MISSING_ASSET = re.compile(r"Cannot find asset at (\S+)")
 _CDK_NO_SUCH_STACK = "No stacks match the name(s)"
+_PYTHON_MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
+_CDK_LIBRARIES = ("aws_cdk", "constructs")
 # Prefixed with the CloudFormation stack name (the "Stack ARN:" line it prints last can be empty).
 _CDK_CREATING_CHANGE_SET = re.compile(
     r"^([A-Za-z][A-Za-z0-9-]*): creating CloudFormation changeset\.\.\.$", re.MULTILINE
@@ -71,13 +73,34 @@ def _env(settings: AwsSettings, region: str) -> dict[str, str]:
     return env
 
 
+def _on_path(env: dict[str, str], directory: Path) -> dict[str, str]:
+    if directory.is_dir():
+        env["PATH"] = os.pathsep.join([str(directory), env.get("PATH", "")])
+    return env
+
+
 def _sam_env(settings: AwsSettings, region: str, project_dir: Path) -> dict[str, str]:
-    env = _env(settings, region)
     # `sam build` bundles TypeScript/JavaScript with esbuild found on PATH; projects (ours included)
     # keep esbuild as a devDependency, which SAM's own production-only npm install leaves out.
-    local_bin = project_dir / "node_modules" / ".bin"
-    if local_bin.is_dir():
-        env["PATH"] = os.pathsep.join([str(local_bin), env.get("PATH", "")])
+    return _on_path(_env(settings, region), project_dir / "node_modules" / ".bin")
+
+
+def project_venv(project_dir: Path) -> Path | None:
+    """The project's own virtual environment (``.venv`` or ``venv``), where its deploy extra is installed."""
+    for name in (".venv", "venv"):
+        if (project_dir / name / "bin" / "python3").is_file():
+            return project_dir / name
+    return None
+
+
+def _cdk_env(settings: AwsSettings, region: str, project_dir: Path) -> dict[str, str]:
+    env = _env(settings, region)
+    # A Python CDK app runs as `python3 infra/app.py`: with the project's venv first on PATH that is the
+    # Python holding aws-cdk-lib, as it would be in the user's activated shell.
+    venv = project_venv(project_dir)
+    if venv is not None:
+        env["VIRTUAL_ENV"] = str(venv)
+        _on_path(env, venv / "bin")
     return env
 
 
@@ -213,11 +236,20 @@ def cdk_build(project_dir: Path, *, region: str, settings: AwsSettings) -> str |
     npm = shutil.which("npm")
     if npm is None:
         raise UserError("This CDK project is built with `npm run build`, but npm was not found: install Node.js.")
-    _run([npm, "run", "build"], project_dir, _env(settings, region), _explain_build_failure)
+    _run([npm, "run", "build"], project_dir, _cdk_env(settings, region, project_dir), _explain_build_failure)
     return f"Built the code with `npm run build` ({scripts['build']}) before synthesizing."
 
 
 def _explain_cdk_failure(output: str) -> str | None:
+    if missing := _PYTHON_MISSING_MODULE.search(output):
+        module = missing.group(1)
+        what = "aws-cdk-lib" if module.split(".")[0] in _CDK_LIBRARIES else f"the module {module}"
+        return (
+            f"The CDK app is a Python program and the Python that ran it lacks {what}. Create the project's "
+            "virtual environment and install its deploy dependencies (`python3 -m venv .venv && "
+            ".venv/bin/pip install -e '.[deploy]'` in the project); durable-mcp runs the app with .venv first "
+            "on PATH. Then plan again."
+        )
     if unbootstrapped := _CDK_NOT_BOOTSTRAPPED.search(output):
         environment = unbootstrapped.group(1)
         return (
@@ -265,9 +297,11 @@ def cdk_prepare_change_set(
     """``cdk deploy --method=prepare-change-set``: synthesize, publish assets, create the change set."""
     cdk = cdk_cli(project_dir)
     if cdk is None:
+        in_project = " or `npm install --save-dev aws-cdk` in the project"
+        local = in_project if (project_dir / "package.json").is_file() else ""
         raise UserError(
-            "This is a CDK project but the CDK CLI was not found. Install it (`npm install -g aws-cdk` or "
-            "`npm install --save-dev aws-cdk` in the project) and bootstrap the account (`cdk bootstrap`)."
+            f"This is a CDK project but the CDK CLI was not found. Install it with Node.js's npm (`npm install "
+            f"-g aws-cdk`{local}) and bootstrap the account once (`cdk bootstrap`), then plan again."
         )
     argv = [
         cdk,
@@ -283,7 +317,7 @@ def cdk_prepare_change_set(
         # A "profile" in cdk.json would otherwise win over AWS_PROFILE and plan in another account.
         argv.append(f"--profile={settings.profile}")
     argv += [f"--parameters={key}={value}" for key, value in sorted(parameters.items())]
-    output = _run(argv, project_dir, _env(settings, region), _explain_cdk_failure)
+    output = _run(argv, project_dir, _cdk_env(settings, region, project_dir), _explain_cdk_failure)
     change_set, stack = _CHANGE_SET_ARN.search(output), _CDK_CREATING_CHANGE_SET.search(output)
     arn = change_set.group(0) if change_set else None
     return PreparedChangeSet(
