@@ -103,28 +103,61 @@ def _current_module(name: str, path: Path) -> ModuleType:
     handler and dry-runs it again in the same server)."""
     stat = path.stat()
     stamp = (stat.st_mtime_ns, stat.st_size)
-    module = sys.modules.get(name)
+    module = sys.modules.get(code_location(path)[1] or name)
     if module is None or getattr(module, "__durable_mcp_stamp__", None) != stamp:
         module = _import_file(name, path)
         module.__dict__["__durable_mcp_stamp__"] = stamp
     return module
 
 
-def _import_file(name: str, path: Path) -> ModuleType:
-    # Handlers import sibling modules as Lambda would (the code directory is on the path).
-    if str(path.parent) not in sys.path:
-        sys.path.insert(0, str(path.parent))
+def code_location(path: Path) -> tuple[Path, str | None]:
+    """Where Lambda's code directory would be for ``path``, and the file's dotted module name when it
+    sits in a package: ``src/order_flow/handler.py`` (with ``src/order_flow/__init__.py``) is
+    ``order_flow.handler`` under ``src``, as the handler setting ``order_flow.handler.handler`` says."""
+    parts = [path.stem]
+    directory = path.parent
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    return directory, ".".join(parts) if len(parts) > 1 else None
+
+
+def import_handler_file(path: Path, name: str) -> ModuleType:
+    """Import the handler file as Lambda would: its code directory first on ``sys.path``, and a file in a
+    package under its dotted name (so ``from order_flow.model import ...`` and relative imports work).
+
+    Raises whatever importing the user's code raised.
+    """
+    root, dotted = code_location(path)
+    if str(root) in sys.path:
+        sys.path.remove(str(root))
+    sys.path.insert(0, str(root))
+    if dotted is not None:
+        name = dotted
+        # Another project's package of the same name (an earlier dry-run in this process) must not win.
+        top = dotted.split(".", 1)[0]
+        for loaded in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
+            origin = getattr(sys.modules[loaded], "__file__", None)
+            if loaded == dotted or origin is None or not Path(origin).resolve().is_relative_to(root):
+                del sys.modules[loaded]
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise UserError(f"Cannot load handler file {path}")
+        raise ImportError(f"cannot import {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
+    except BaseException:
         del sys.modules[name]
-        raise UserError(f"Importing {path} failed: {type(exc).__name__}: {exc}") from exc
+        raise
     return module
+
+
+def _import_file(name: str, path: Path) -> ModuleType:
+    try:
+        return import_handler_file(path, name)
+    except Exception as exc:
+        raise UserError(f"Importing {path} failed: {type(exc).__name__}: {exc}") from exc
 
 
 class _LambdaContext:

@@ -9,7 +9,6 @@ With ``--perturb SEED`` the process's clock and random sources are perturbed (se
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 # The engine's own step stubbing and log capture, so a handler behaves the same in and out of process.
-from durable_mcp.engine.python_invoker import _captured, _stubbed_steps
+from durable_mcp.engine.python_invoker import _captured, _stubbed_steps, import_handler_file
 from durable_mcp.runtimes.perturb import Perturbation
 
 
@@ -30,13 +29,7 @@ def _send(channel: TextIO, message: dict[str, Any]) -> None:
 
 
 def _load(path: Path, export: str) -> Any:
-    sys.path.insert(0, str(path.parent))
-    spec = importlib.util.spec_from_file_location(f"durable_handler_{path.stem}", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    module = import_handler_file(path, f"durable_handler_{path.stem}")
     handler = getattr(module, export, None)
     if not callable(handler):
         raise AttributeError(f"{path} does not define a callable named {export}")
