@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 from durable_mcp.engine.local import LocalEngine
+from durable_mcp.engine.store.sqlite import SCHEMA_VERSION, SqliteStore
+from durable_mcp.errors import UserError
 
 HANDLERS = Path(__file__).parent / "handlers"
 REPO = Path(__file__).resolve().parents[2]
@@ -167,3 +169,32 @@ def test_ended_executions_are_purged_after_their_retention_period(tmp_path: Path
         later.service.get_durable_execution(DurableExecutionArn=ended)
     assert later.result(waiting).status == "RUNNING"  # running executions are never purged
     later.close()
+
+
+def test_a_file_that_is_not_a_store_is_refused_with_the_way_out(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("these are my notes, not a database\n" * 100)
+
+    with pytest.raises(UserError, match=r"cannot be used: SQLite says file is not a database\. .*pass --store"):
+        SqliteStore(path)
+
+    assert path.read_text().startswith("these are my notes")  # left as it was
+
+
+def test_a_store_from_a_newer_durable_mcp_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    SqliteStore(path).close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+
+    with pytest.raises(UserError, match="written by a newer durable-mcp"):
+        SqliteStore(path)
+
+
+def test_a_store_that_cannot_be_created_is_explained(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+
+    with pytest.raises(UserError, match=r"cannot be created: .*Pass --store with a writable path"):
+        SqliteStore(blocker / "store.sqlite3")

@@ -86,3 +86,17 @@ async def test_determinism_check_finds_the_clock_read_on_a_read_only_server(tmp_
     assert report["deterministic"] is False, report
     assert report["divergences"]
     assert "clock_bug.py" in str(report["divergences"][0])
+
+
+@pytest.mark.anyio
+async def test_an_unusable_store_is_a_tool_error_and_the_server_keeps_answering(tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite3"
+    store.write_text("not a database " * 100)
+
+    async with Client(build_server(Settings(store=store, allow_write=True)), mode="legacy") as c:
+        run = await c.call_tool("run_durable_function_locally",
+                                {"handler": f"{HANDLERS / 'approval.py'}:handler", "input": {"order": "o-1"}})
+        assert run.is_error
+        assert f"The execution store {store} cannot be used" in run.content[0].text
+        assert "pass --store with another path" in run.content[0].text
+        assert len((await c.list_tools()).tools) > 10

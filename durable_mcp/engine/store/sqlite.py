@@ -17,6 +17,7 @@ from typing import Any
 from durable_mcp.engine.execution import ExecutionRecord
 from durable_mcp.engine.model import Json
 from durable_mcp.engine.store.base import ExecutionSummary, StoreConflict
+from durable_mcp.errors import UserError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS executions (
@@ -77,21 +78,55 @@ def _loads(text: str) -> Any:
     return json.loads(text, object_hook=_decode)
 
 
+# PRAGMA user_version of the schema above. A store from a newer durable-mcp is refused rather than
+# written with an older idea of its tables.
+SCHEMA_VERSION = 1
+
+
 class SqliteStore:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError as exc:
+            raise UserError(
+                f"The execution store {self.path} cannot be used: SQLite says {exc}. If it is not a durable-mcp "
+                "store (or is damaged), move it away or pass --store with another path; a new store is created "
+                "there."
+            ) from exc
+        except OSError as exc:
+            raise UserError(
+                f"The execution store {self.path} cannot be created: {exc}. Pass --store with a writable path."
+            ) from exc
+        # Next start-order number per execution; upserts keep the first one (ON CONFLICT).
+        self._next_seq: dict[str, int] = {}
+
+    def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # The service serialises all access under its own lock, so one connection is shared by
         # the driver thread and the SDK's checkpoint thread.
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(executions)")}
-        if "revision" not in columns:  # a store written before optimistic locking existed
-            self._db.execute("ALTER TABLE executions ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
-        # Next start-order number per execution; upserts keep the first one (ON CONFLICT).
-        self._next_seq: dict[str, int] = {}
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            # WAL with synchronous=NORMAL: a killed process never loses a committed checkpoint; only a
+            # power cut can lose the last few (never corrupt the file).
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise UserError(
+                    f"The execution store {self.path} was written by a newer durable-mcp (schema {version}, this "
+                    f"one knows {SCHEMA_VERSION}): upgrade durable-mcp, or pass --store with another path."
+                )
+            db.executescript(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(executions)")}
+            if "revision" not in columns:  # a store written before optimistic locking existed
+                db.execute("ALTER TABLE executions ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
+            if version < SCHEMA_VERSION:
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def insert(self, rec: ExecutionRecord) -> None:
         with self._db:
