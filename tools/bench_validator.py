@@ -169,23 +169,47 @@ def generate(language: str, lines: int) -> str:
 
 
 def best_time(fn: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
+    return best_times([fn], repeat)[0]
+
+
+def best_times(fns: list[Callable[[], object]], repeat: int) -> list[float]:
+    """Best wall time of each function over ``repeat`` rounds, the functions interleaved within a round
+    (in turn first) so that every one of them sees the same phases of a noisy machine."""
+    best = [float("inf")] * len(fns)
+    for round_ in range(repeat):
+        for offset in range(len(fns)):
+            index = (round_ + offset) % len(fns)
+            start = time.perf_counter()
+            fns[index]()
+            best[index] = min(best[index], time.perf_counter() - start)
     return best
 
 
-def throughput(lines: int, repeat: int) -> None:
+def bare_parse(language: str, source: str) -> Callable[[], object]:
+    """The parser alone on ``source``: the floor the validator's speed is compared with."""
+    if language == "python":
+        return lambda: ast.parse(source)
     from tree_sitter import Language, Parser
 
+    if language == "typescript":
+        import tree_sitter_typescript as grammar_ts
+
+        parser = Parser(Language(grammar_ts.language_typescript()))
+    else:
+        import tree_sitter_javascript as grammar_js
+
+        parser = Parser(Language(grammar_js.language()))
+    data = source.encode()
+    return lambda: parser.parse(data)
+
+
+def throughput(lines: int, repeat: int) -> None:
     try:
         from replayguard import cli as rg_cli
     except ImportError:
         rg_cli = None
     selected = resolve_selection()
-    print(f"\nThroughput on a generated file (~{lines} lines), best of {repeat}:")
+    print(f"\nThroughput on a generated file (~{lines} lines), best of {repeat} interleaved rounds:")
     print(f"{'language':<12}{'lines':>7}{'validator l/s':>15}{'bare parser l/s':>17}{'ratio':>7}"
           f"{'replayguard l/s':>17}{'vs peer':>9}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -194,23 +218,15 @@ def throughput(lines: int, repeat: int) -> None:
             count = source.count("\n")
             path = Path(tmp) / f"big{suffix}"
             path.write_text(source, encoding="utf-8")
-            ours = best_time(lambda s=source, lang=language, p=str(path): check_source(s, lang, p, selected), repeat)
-            if language == "python":
-                bare = best_time(lambda s=source: ast.parse(s), repeat)
-            else:
-                if language == "typescript":
-                    import tree_sitter_typescript as grammar_ts
-
-                    parser = Parser(Language(grammar_ts.language_typescript()))
-                else:
-                    import tree_sitter_javascript as grammar_js
-
-                    parser = Parser(Language(grammar_js.language()))
-                data = source.encode()
-                bare = best_time(lambda d=data, p=parser: p.parse(d), repeat)
-            peer = best_time(lambda p=str(path): rg_cli._analyse(p), repeat) if rg_cli else None
-            peer_rate = f"{count / peer:>17,.0f}" if peer else f"{'n/a':>17}"
-            versus = f"{peer / ours:>8.2f}x" if peer else f"{'n/a':>9}"
+            fns: list[Callable[[], object]] = [
+                lambda s=source, lang=language, p=str(path): check_source(s, lang, p, selected),
+                bare_parse(language, source),
+            ]
+            if rg_cli is not None:
+                fns.append(lambda p=str(path): rg_cli._analyse(p))
+            ours, bare, *peer = best_times(fns, repeat)
+            peer_rate = f"{count / peer[0]:>17,.0f}" if peer else f"{'n/a':>17}"
+            versus = f"{peer[0] / ours:>8.2f}x" if peer else f"{'n/a':>9}"
             print(f"{language:<12}{count:>7}{count / ours:>15,.0f}{count / bare:>17,.0f}{bare / ours:>7.2f}"
                   f"{peer_rate}{versus}")
     print("ratio = validator speed / bare parser speed (acceptance: >= 0.5); vs peer = times faster than "
