@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from itertools import product
 from pathlib import Path
 
 from durable_mcp.scaffold import PATTERNS, ProjectPreview, ProjectSpec, render_project, write_project
+from tests.support.node_toolchain import link_node_modules
 
 LANGUAGES = ("typescript", "javascript", "python")
 IACS = ("cdk", "sam", "cloudformation")
@@ -30,3 +32,23 @@ def materialise(language: str, iac: str, pattern: str, parent: Path) -> Path:
     target = parent / combo_id(language, iac, pattern)
     written = write_project(preview(language, iac, pattern), target, allowed_roots=[parent])
     return Path(written.root)
+
+
+@cache
+def node_packages() -> dict[str, str]:
+    """Every dependency any generated package.json declares; the versions must agree across projects."""
+    packages: dict[str, str] = {}
+    for language, iac, pattern in COMBINATIONS:
+        if language == "python":
+            continue
+        manifest = json.loads(preview(language, iac, pattern).file("package.json").content)
+        for name, version in {**manifest["dependencies"], **manifest["devDependencies"]}.items():
+            assert packages.setdefault(name, version) == version, f"{name} has two versions"
+    return packages
+
+
+def node_project(language: str, iac: str, pattern: str, parent: Path) -> Path:
+    """A TypeScript/JavaScript project as after `npm install` (node_modules from the shared cache)."""
+    root = materialise(language, iac, pattern, parent)
+    link_node_modules(root, node_packages())
+    return root

@@ -25,8 +25,7 @@ from typing import Any
 import pytest
 
 from durable_mcp.scaffold import PATTERNS
-from tests.scaffold.projects import materialise
-from tests.scaffold.test_node_projects import node_project
+from tests.scaffold.projects import materialise, node_project
 
 GOLDEN = Path(__file__).parent / "golden"
 LANGUAGES = ("python", "typescript", "javascript")

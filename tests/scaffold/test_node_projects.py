@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,12 @@ import pytest
 
 from durable_mcp.scaffold import PATTERNS
 from tests.scaffold.iac_checks import cfn_lint
-from tests.scaffold.projects import COMBINATIONS, PATTERN_KEYS, combo_id, materialise, preview
-from tests.support.node_toolchain import link_node_modules
+from tests.scaffold.projects import (
+    PATTERN_KEYS,
+    combo_id,
+    materialise,
+    node_project,
+)
 
 pytestmark = [pytest.mark.node, pytest.mark.slow]
 
@@ -36,19 +39,6 @@ NODE_PROJECTS = sorted(
 TS_CDK_APPS = [("typescript", "cdk", pattern) for pattern in PATTERN_KEYS] + [("javascript", "cdk", "basic")]
 
 
-@cache
-def node_packages() -> dict[str, str]:
-    """Every dependency any generated package.json declares; the versions must agree across projects."""
-    packages: dict[str, str] = {}
-    for language, iac, pattern in COMBINATIONS:
-        if language == "python":
-            continue
-        manifest = json.loads(preview(language, iac, pattern).file("package.json").content)
-        for name, version in {**manifest["dependencies"], **manifest["devDependencies"]}.items():
-            assert packages.setdefault(name, version) == version, f"{name} has two versions"
-    return packages
-
-
 def npx(root: Path, *args: str, env: dict[str, str] | None = None, timeout: int = 600) -> str:
     completed = subprocess.run(
         ["npx", "--no-install", *args],
@@ -62,12 +52,6 @@ def npx(root: Path, *args: str, env: dict[str, str] | None = None, timeout: int 
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, f"npx {' '.join(args)} failed in {root.name}:\n{output[-6000:]}"
     return output
-
-
-def node_project(language: str, iac: str, pattern: str, parent: Path) -> Path:
-    root = materialise(language, iac, pattern, parent)
-    link_node_modules(root, node_packages())
-    return root
 
 
 @pytest.mark.parametrize(("language", "iac", "pattern"), NODE_PROJECTS, ids=[combo_id(*c) for c in NODE_PROJECTS])
