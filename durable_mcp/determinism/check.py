@@ -14,8 +14,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import zip_longest
-from typing import Any
+from typing import Any, TypeVar
 
 from durable_mcp.determinism.models import (
     DeterminismReport,
@@ -35,6 +34,8 @@ from durable_mcp.errors import UserError
 from durable_mcp.runtimes import select_invoker
 from durable_mcp.runtimes.process import ProcessInvoker
 from durable_mcp.runtimes.refs import HandlerRef, parse_handler_ref
+
+T = TypeVar("T")
 
 FUNCTION_NAME = "determinism-check"
 DEFAULT_SEEDS = (1, 2, 3)
@@ -276,7 +277,7 @@ def _replay_all(session: _Session, reference: RunRecord, seeds: Sequence[int]) -
         initial = _operation_ids(invocation.event)
         later = reference.invocations[index + 1].event if index + 1 < len(reference.invocations) else None
         seen_after = _operation_ids(later) if later is not None else set(final_ids)
-        expected = [signature(by_id[i]) for i in final_ids if i in seen_after and i not in initial]
+        expected = [(i, signature(by_id[i])) for i in final_ids if i in seen_after and i not in initial]
         for seed in seeds:
             sandbox, output, failure, probes = session.replay(invocation, seed)
             sources = _outside_step_reads(probes)
@@ -293,7 +294,7 @@ def _replay_all(session: _Session, reference: RunRecord, seeds: Sequence[int]) -
 def _compare(
     number: int,
     offset: int,
-    expected: list[OperationSignature],
+    expected: list[tuple[str, OperationSignature]],
     sandbox: ReplaySandbox,
     recorded: Json,
     output: Json | None,
@@ -301,8 +302,8 @@ def _compare(
     final_ids: list[str],
     by_id: Mapping[str, Json],
 ) -> Divergence | None:
-    actual = [signature(op) for op in sandbox.new_operations()]
-    for i, (want, got) in enumerate(zip_longest(expected, actual)):
+    actual = [(str(op["Id"]), signature(op)) for op in sandbox.new_operations()]
+    for i, (want, got) in enumerate(_paired_by_id(expected, actual)):
         if want != got:
             position = offset + i
             return Divergence(
@@ -417,14 +418,16 @@ def _interruption_findings(
             )
         )
         return findings
-    expected = [(signature(op), op["Status"]) for op in reference.operations[1:]]
-    actual = [(signature(op), op["Status"]) for op in run.operations[1:]]
-    if expected != actual:
+    pairs = _paired_by_id(
+        [(str(op["Id"]), (signature(op), op["Status"])) for op in reference.operations[1:]],
+        [(str(op["Id"]), (signature(op), op["Status"])) for op in run.operations[1:]],
+    )
+    if any(want != got for want, got in pairs):
         findings.append(
             InterruptionFinding(
                 kind="history_changed",
                 after_checkpoint=after,
-                message=f"The operations differ from the uninterrupted run: {_first_difference(expected, actual)}.",
+                message=f"The operations differ from the uninterrupted run: {_first_difference(pairs)}.",
             )
         )
     by_id = {op["Id"]: op for op in reference.operations}
@@ -453,11 +456,27 @@ def _interruption_findings(
     return findings
 
 
-def _first_difference(expected: list[Any], actual: list[Any]) -> str:
+def _paired_by_id(
+    expected: Sequence[tuple[str, T]], actual: Sequence[tuple[str, T]]
+) -> list[tuple[T | None, T | None]]:
+    """Each recorded operation beside the one with its id in the new run (None when missing), in the
+    recorded order, then the operations only the new run has.
+
+    An id is an operation's place under its parent, so it names the same operation in every run; the
+    order operations start in is not fixed where branches run concurrently (the Python SDK runs map
+    items and parallel branches on threads), so comparing by position would report a divergence there.
+    """
+    remaining = dict(actual)
+    pairs: list[tuple[T | None, T | None]] = [(want, remaining.pop(op_id, None)) for op_id, want in expected]
+    pairs.extend((None, got) for got in remaining.values())
+    return pairs
+
+
+def _first_difference(pairs: list[tuple[Any, Any]]) -> str:
     def describe(item: Any) -> str:
         return f"{item[0].describe()} {item[1]}" if item else "nothing"
 
-    for position, (want, got) in enumerate(zip_longest(expected, actual), start=1):
+    for position, (want, got) in enumerate(pairs, start=1):
         if want != got:
             return f"operation {position} is {describe(got)} instead of {describe(want)}"
-    return "same operations in another order"
+    return "the same operations"

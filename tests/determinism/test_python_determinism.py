@@ -111,3 +111,25 @@ def test_chained_invoke_targets_run_for_real() -> None:
     assert report.status == "SUCCEEDED"
     assert report.deterministic, report.model_dump_json(indent=2)
     assert report.invocations == 2  # the invoke suspends the caller until the target ends
+
+
+def test_map_items_starting_in_another_order_are_not_a_divergence(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The items run on threads, so the order their operations start in changes from run to run; an
+    # operation is identified by its id (its place under its parent), not by that order.
+    monkeypatch.delenv("EXTRA_RANDOM_NAME", raising=False)
+    report = check_determinism(f"{HANDLERS / 'map_items.py'}:handler")
+    assert report.status == "SUCCEEDED"
+    assert report.deterministic, report.divergences
+    assert report.interruption is not None
+    assert not [f for f in report.interruption.findings if f.kind != "ran_twice"]
+
+
+def test_a_random_name_inside_one_map_item_is_still_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXTRA_RANDOM_NAME", "1")
+    report = check_determinism(f"{HANDLERS / 'map_items.py'}:handler", interruptions=False)
+    assert not report.deterministic
+    [divergence] = report.divergences
+    assert divergence.kind == "operation"
+    assert divergence.expected is not None and divergence.expected.name.startswith("double-2-")
+    assert divergence.actual is not None and divergence.actual.name.startswith("double-2-")
+    assert divergence.expected.name != divergence.actual.name

@@ -52,3 +52,44 @@ def node_project(language: str, iac: str, pattern: str, parent: Path) -> Path:
     root = materialise(language, iac, pattern, parent)
     link_node_modules(root, node_packages())
     return root
+
+
+def example_handler(language: str, pattern: str, parent: Path) -> Path:
+    """The handler file of the example project (Python with SAM, TypeScript/JavaScript with CDK)."""
+    if language == "python":
+        root = materialise("python", "sam", pattern, parent)
+        return next((root / "src").glob("*/handler.py"))
+    root = node_project(language, "cdk", pattern, parent)
+    return next(path for path in (root / "src").iterdir() if path.stem == "index")
+
+
+_TOOL_USE = {"toolUseId": "call-1", "name": "get_weather", "input": {"city": "Paris"}}
+_FIRST_REPLY = {"role": "assistant", "content": [{"toolUse": _TOOL_USE}]}
+_LAST_REPLY = {"role": "assistant", "content": [{"text": "It is sunny in Paris."}]}
+
+# Runs of the examples that the golden histories and the determinism check cover:
+# case -> (pattern, input, extra arguments for `durable-mcp run` / `check-determinism`)
+EXAMPLE_RUNS: dict[str, tuple[str, str, list[str]]] = {
+    "basic": ("basic", PATTERNS["basic"].example_input, []),
+    "basic-invalid": ("basic", '{"items": []}', []),
+    "human-approval": (
+        "human-approval", PATTERNS["human-approval"].example_input,
+        ["--on-callback", 'approval=succeed:{"approved": true}'],
+    ),
+    "saga": ("saga", PATTERNS["saga"].example_input, []),
+    "saga-declined": ("saga", '{"order_id": "order-2", "amount": 5000}', []),
+    "batch": ("batch", PATTERNS["batch"].example_input, []),
+    # One failure in five is within the tolerated quarter: the other items still complete.
+    "batch-partial": (
+        "batch",
+        '{"items": [{"id": "a", "quantity": 1}, {"id": "broken", "quantity": 0}, {"id": "c", "quantity": 3}, '
+        '{"id": "d", "quantity": 4}, {"id": "e", "quantity": 5}]}',
+        [],
+    ),
+    "polling": ("polling", PATTERNS["polling"].example_input, []),
+    # The model calls are stubbed with a scripted conversation; the tool step runs for real.
+    "agent": (
+        "agent", PATTERNS["agent"].example_input,
+        ["--stub", f"model-call-0={json.dumps(_FIRST_REPLY)}", "--stub", f"model-call-1={json.dumps(_LAST_REPLY)}"],
+    ),
+}

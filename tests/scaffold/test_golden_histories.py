@@ -24,52 +24,13 @@ from typing import Any
 
 import pytest
 
-from durable_mcp.scaffold import PATTERNS
-from tests.scaffold.projects import materialise, node_project
+from tests.scaffold.projects import EXAMPLE_RUNS, LANGUAGES, example_handler
 
 GOLDEN = Path(__file__).parent / "golden"
-LANGUAGES = ("python", "typescript", "javascript")
 UPDATE = os.environ.get("DURABLE_MCP_UPDATE_GOLDEN") == "1"
 
-_TOOL_USE = {"toolUseId": "call-1", "name": "get_weather", "input": {"city": "Paris"}}
-_FIRST_REPLY = {"role": "assistant", "content": [{"toolUse": _TOOL_USE}]}
-_LAST_REPLY = {"role": "assistant", "content": [{"text": "It is sunny in Paris."}]}
-
-# case -> (pattern, input, extra `durable-mcp run` arguments)
-CASES: dict[str, tuple[str, str, list[str]]] = {
-    "basic": ("basic", PATTERNS["basic"].example_input, []),
-    "basic-invalid": ("basic", '{"items": []}', []),
-    "human-approval": (
-        "human-approval", PATTERNS["human-approval"].example_input,
-        ["--on-callback", 'approval=succeed:{"approved": true}'],
-    ),
-    "saga": ("saga", PATTERNS["saga"].example_input, []),
-    "saga-declined": ("saga", '{"order_id": "order-2", "amount": 5000}', []),
-    "batch": ("batch", PATTERNS["batch"].example_input, []),
-    # One failure in five is within the tolerated quarter: the other items still complete.
-    "batch-partial": (
-        "batch",
-        '{"items": [{"id": "a", "quantity": 1}, {"id": "broken", "quantity": 0}, {"id": "c", "quantity": 3}, '
-        '{"id": "d", "quantity": 4}, {"id": "e", "quantity": 5}]}',
-        [],
-    ),
-    "polling": ("polling", PATTERNS["polling"].example_input, []),
-    # The model calls are stubbed with a scripted conversation; the tool step runs for real.
-    "agent": (
-        "agent", PATTERNS["agent"].example_input,
-        ["--stub", f"model-call-0={json.dumps(_FIRST_REPLY)}", "--stub", f"model-call-1={json.dumps(_LAST_REPLY)}"],
-    ),
-}
 _VOLATILE = frozenset({"ScheduledEndTimestamp", "CallbackId", "StackTrace"})
 _CONCURRENT = frozenset({"Map", "Parallel"})
-
-
-def handler_file(language: str, pattern: str, parent: Path) -> Path:
-    if language == "python":
-        root = materialise("python", "sam", pattern, parent)
-        return next((root / "src").glob("*/handler.py"))
-    root = node_project(language, "cdk", pattern, parent)
-    return next(path for path in (root / "src").iterdir() if path.stem == "index")
 
 
 def dry_run(handler: Path, payload: str, extra: list[str]) -> dict[str, Any]:
@@ -136,10 +97,10 @@ def golden_path(case: str, language: str) -> Path:
 @pytest.mark.node
 @pytest.mark.slow
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("case", list(EXAMPLE_RUNS))
 def test_example_history_matches_its_golden_file(case: str, language: str, tmp_path: Path) -> None:
-    pattern, payload, extra = CASES[case]
-    actual = normalised(dry_run(handler_file(language, pattern, tmp_path), payload, extra))
+    pattern, payload, extra = EXAMPLE_RUNS[case]
+    actual = normalised(dry_run(example_handler(language, pattern, tmp_path), payload, extra))
     path = golden_path(case, language)
     if UPDATE:
         path.parent.mkdir(exist_ok=True)
@@ -158,7 +119,7 @@ def outline(history: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("case", list(EXAMPLE_RUNS))
 def test_every_language_does_the_same_thing(case: str) -> None:
     outlines = {language: outline(json.loads(golden_path(case, language).read_text())) for language in LANGUAGES}
     assert outlines["typescript"] == outlines["python"]
