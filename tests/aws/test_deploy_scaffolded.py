@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+
 import boto3
 import pytest
 
 from durable_mcp.aws.deploy import apply_deployment, plan_deployment
 from durable_mcp.aws.session import AwsClients
+from durable_mcp.errors import UserError
 from durable_mcp.scaffold.models import ProjectSpec
 from durable_mcp.scaffold.render import render_project
 from durable_mcp.scaffold.writer import write_project
+from tests.scaffold.projects import node_project
 
 
 @pytest.mark.parametrize("iac", ["sam", "cloudformation"])
@@ -27,3 +33,32 @@ def test_scaffolded_python_project_deploys(aws_env, tmp_path, iac):
     name = result.functions[0].function_arn.rsplit(":", 1)[1]
     config = boto3.client("lambda").get_function_configuration(FunctionName=name)
     assert config["Handler"].endswith("handler.handler")
+
+
+@pytest.mark.node
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["typescript", "javascript"])
+def test_scaffolded_node_cloudformation_project_ships_its_built_bundle(aws_env, tmp_path, language):
+    project = node_project(language, "cloudformation", "basic", tmp_path)
+    clients = AwsClients()
+
+    plan = plan_deployment(project, stack_name=f"scaffold-cfn-{language}", clients=clients, poll_seconds=0)
+
+    assert plan.method == "cloudformation"
+    assert plan.notes[0].startswith("Built the code with `npm run build` (esbuild src/index.")
+    uploaded = re.search(r"zipped dist/ to s3://([^/]+)/(\S+) for parameter CodeBucket", " ".join(plan.notes))
+    assert uploaded is not None, plan.notes
+    body = boto3.client("s3").get_object(Bucket=uploaded[1], Key=uploaded[2])["Body"].read()
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        assert sorted(archive.namelist()) == ["index.js", "index.js.map"]  # the bundle Lambda runs, no sources
+        assert b"validate-order" in archive.read("index.js")
+    result = apply_deployment(plan, clients=clients, poll_seconds=0)
+    assert result.status == "CREATE_COMPLETE"
+
+
+def test_a_node_cloudformation_project_without_npm_install_is_told_to_run_it(aws_env, tmp_path):
+    preview = render_project(ProjectSpec(name="bare", language="typescript", iac="cloudformation", pattern="basic"))
+    project = write_project(preview, tmp_path / "bare", allowed_roots=[tmp_path]).root
+
+    with pytest.raises(UserError, match=r"^The project in .* needs its npm packages: run `npm install`"):
+        plan_deployment(project, stack_name="scaffold-bare", clients=AwsClients(), poll_seconds=0)

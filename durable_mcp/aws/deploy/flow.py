@@ -15,7 +15,13 @@ from durable_mcp.aws.deploy.models import (
     Method,
     Progress,
 )
-from durable_mcp.aws.deploy.package import Packager, fill_code_parameters, package_template, translate_sam
+from durable_mcp.aws.deploy.package import (
+    Packager,
+    code_parameters,
+    fill_code_parameters,
+    package_template,
+    translate_sam,
+)
 from durable_mcp.aws.deploy.project import detect_method, find_template, load_template
 from durable_mcp.aws.deploy.stack import (
     StackClient,
@@ -70,7 +76,19 @@ def plan_deployment(
         raise UserError(f"No template.yaml in {project}.")
     packager = Packager(clients, stack, bucket)
     template = package_template(load_template(template_path), template_path.parent, packager)
-    params, notes = fill_code_parameters(template, template_path.parent, packager, params)
+    notes: list[str] = []
+    code_dir = template_path.parent / "src"
+    if resolved == "cloudformation" and code_parameters(template, params):
+        # Code left to CodeBucket/CodeKey parameters is zipped here: for a Node.js project that is the
+        # bundle its build writes to dist/ (as the scaffold's README does by hand), not the sources.
+        tools.require_npm_install(template_path.parent, "The project")
+        built = tools.npm_build(template_path.parent, region=clients.region(), settings=clients.settings,
+                                before="zipping it")
+        if built:
+            notes.append(built)
+            code_dir = template_path.parent / "dist"
+    params, packaged = fill_code_parameters(template, code_dir, packager, params)
+    notes += packaged
     if resolved == "sam":
         template = translate_sam(template, clients, params)
         notes.append(
@@ -132,7 +150,8 @@ def _plan_with_cdk(project: Path, stacks: StackClient, stack_id: str, params: di
     # Assumes the stack is named after its id, the CDK default; the name the CLI reports is used below.
     stack_to_plan_against(stacks, stack_id, notes)
     region, settings = stacks.clients.region(), stacks.clients.settings
-    built = tools.cdk_build(project, region=region, settings=settings)
+    tools.require_npm_install(project, "The CDK app")
+    built = tools.npm_build(project, region=region, settings=settings, before="synthesizing")
     if built:
         notes.append(built)
     # Unique per plan: the CDK CLI first deletes any change set of the same name on the stack, which

@@ -125,19 +125,13 @@ def package_template(template: dict[str, Any], base_dir: Path, packager: Package
     return out
 
 
-def fill_code_parameters(
-    template: dict[str, Any], base_dir: Path, packager: Packager, parameters: dict[str, str]
-) -> tuple[dict[str, str], list[str]]:
-    """Package ``src/`` for functions whose code location is left to template parameters.
-
-    Templates that take the code bucket as a parameter (``Code: {S3Bucket: !Ref CodeBucket, S3Key:
-    !Ref CodeKey}``, as durable-mcp's scaffold writes them) expect the caller to zip ``src/`` and
-    upload it. When the bucket parameter has neither a value nor a default, do exactly that and
-    fill both parameters.
-    """
+def code_parameters(template: dict[str, Any], parameters: dict[str, str]) -> list[tuple[str, str, str | None]]:
+    """Functions whose code location is left to unset template parameters: (logical id, bucket parameter,
+    key parameter). Templates that take the code bucket as a parameter (``Code: {S3Bucket: !Ref
+    CodeBucket, S3Key: !Ref CodeKey}``, as durable-mcp's scaffold writes them) expect the caller to zip
+    and upload the code."""
     declared = template.get("Parameters") or {}
-    filled = dict(parameters)
-    notes: list[str] = []
+    found: list[tuple[str, str, str | None]] = []
     for logical_id, resource in (template.get("Resources") or {}).items():
         if resource.get("Type") != "AWS::Lambda::Function":
             continue
@@ -145,10 +139,22 @@ def fill_code_parameters(
         if not isinstance(code, dict):
             continue
         bucket_param = _ref(code.get("S3Bucket"))
-        key_param = _ref(code.get("S3Key"))
-        if bucket_param is None or bucket_param in filled or "Default" in (declared.get(bucket_param) or {}):
+        if bucket_param is None or bucket_param in parameters or "Default" in (declared.get(bucket_param) or {}):
             continue
-        code_dir = base_dir / "src"
+        found.append((logical_id, bucket_param, _ref(code.get("S3Key"))))
+    return found
+
+
+def fill_code_parameters(
+    template: dict[str, Any], code_dir: Path, packager: Packager, parameters: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """Zip ``code_dir`` (``src/``, or a Node.js project's built ``dist/``) for the functions that
+    :func:`code_parameters` names, upload it and fill their parameters."""
+    filled = dict(parameters)
+    notes: list[str] = []
+    for logical_id, bucket_param, key_param in code_parameters(template, parameters):
+        if bucket_param in filled:  # two functions sharing the parameters get the one upload
+            continue
         bucket, key = packager.upload_code(code_dir)
         filled[bucket_param] = bucket
         if key_param is not None:

@@ -216,28 +216,32 @@ def _explain_build_failure(output: str) -> str:
     return "The project's build (`npm run build`) failed, so there is no code to deploy: fix what it reports."
 
 
-def cdk_build(project_dir: Path, *, region: str, settings: AwsSettings) -> str | None:
+def require_npm_install(project_dir: Path, what: str) -> None:
+    """A Node.js project (package.json) must have its npm packages before anything builds or synthesizes it."""
+    if (project_dir / "package.json").is_file() and not (project_dir / "node_modules").is_dir():
+        raise UserError(
+            f"{what} in {project_dir} needs its npm packages: run `npm install` in the project, then plan again."
+        )
+
+
+def npm_build(project_dir: Path, *, region: str, settings: AwsSettings, before: str) -> str | None:
     """Run the project's ``build`` npm script, if it has one; returns a note saying so.
 
-    CDK apps deploy code from what the build left on disk (ours bundle src/ into dist/ with esbuild);
-    without this a plan would fail on a missing asset, or silently ship the code of an older build.
+    Node.js projects deploy what the build left on disk (ours bundle src/ into dist/index.js with
+    esbuild): without this a plan would fail on a missing asset, or silently ship an older build or
+    the TypeScript sources.
     """
     manifest = project_dir / "package.json"
     if not manifest.is_file():
-        return None  # not a Node.js app (a Python CDK app, say)
-    if not (project_dir / "node_modules").is_dir():
-        raise UserError(
-            f"The CDK app in {project_dir} needs its npm packages (aws-cdk-lib and the build tools): run "
-            "`npm install` in the project, then plan again."
-        )
+        return None  # not a Node.js project (a Python one, say)
     scripts = _npm_scripts(manifest)
     if "build" not in scripts:
         return None
     npm = shutil.which("npm")
     if npm is None:
-        raise UserError("This CDK project is built with `npm run build`, but npm was not found: install Node.js.")
+        raise UserError("This project is built with `npm run build`, but npm was not found: install Node.js.")
     _run([npm, "run", "build"], project_dir, _cdk_env(settings, region, project_dir), _explain_build_failure)
-    return f"Built the code with `npm run build` ({scripts['build']}) before synthesizing."
+    return f"Built the code with `npm run build` ({scripts['build']}) before {before}."
 
 
 def _explain_cdk_failure(output: str) -> str | None:
