@@ -62,3 +62,20 @@ def test_a_node_cloudformation_project_without_npm_install_is_told_to_run_it(aws
 
     with pytest.raises(UserError, match=r"^The project in .* needs its npm packages: run `npm install`"):
         plan_deployment(project, stack_name="scaffold-bare", clients=AwsClients(), poll_seconds=0)
+
+
+@pytest.mark.parametrize("language", ["typescript", "javascript"])
+def test_a_function_sam_must_build_is_refused_without_the_sam_cli(aws_env, tmp_path, language):
+    preview = render_project(ProjectSpec(name="esbuilt", language=language, iac="sam", pattern="basic"))
+    project = write_project(preview, tmp_path / language, allowed_roots=[tmp_path]).root
+
+    with pytest.raises(UserError) as raised:
+        plan_deployment(project, stack_name="scaffold-esbuilt", clients=AwsClients(), poll_seconds=0,
+                        use_installed_cli=False)
+
+    assert str(raised.value).startswith(
+        "Function (BuildMethod: esbuild) in template.yaml must be built by `sam build`, and the SAM CLI is not "
+        "available. Install it (`pip install aws-sam-cli`"
+    )
+    stacks = boto3.client("cloudformation").list_stacks()["StackSummaries"]
+    assert all(stack["StackName"] != "scaffold-esbuilt" for stack in stacks)  # nothing was created

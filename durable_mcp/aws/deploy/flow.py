@@ -19,6 +19,7 @@ from durable_mcp.aws.deploy.package import (
     Packager,
     code_parameters,
     fill_code_parameters,
+    functions_built_by_sam,
     package_template,
     translate_sam,
 )
@@ -74,8 +75,16 @@ def plan_deployment(
     template_path = find_template(project)
     if template_path is None:
         raise UserError(f"No template.yaml in {project}.")
+    template = load_template(template_path)
+    if resolved == "sam" and (needs_build := functions_built_by_sam(template)):
+        listed = ", ".join(f"{logical_id} (BuildMethod: {method})" for logical_id, method in needs_build)
+        raise UserError(
+            f"{listed} in {template_path.name} must be built by `sam build`, and the SAM CLI is not available. "
+            "Install it (`pip install aws-sam-cli`, or the installer for your platform) and plan again; "
+            "zipping the sources as they are would deploy code Lambda cannot run."
+        )
     packager = Packager(clients, stack, bucket)
-    template = package_template(load_template(template_path), template_path.parent, packager)
+    template = package_template(template, template_path.parent, packager)
     notes: list[str] = []
     code_dir = template_path.parent / "src"
     if resolved == "cloudformation" and code_parameters(template, params):

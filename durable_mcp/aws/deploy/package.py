@@ -125,6 +125,20 @@ def package_template(template: dict[str, Any], base_dir: Path, packager: Package
     return out
 
 
+def functions_built_by_sam(template: dict[str, Any]) -> list[tuple[str, str]]:
+    """Serverless functions whose code ``sam build`` makes (``Metadata: BuildMethod``, e.g. esbuild for
+    TypeScript): (logical id, build method). Zipping their CodeUri as it is would ship sources Lambda
+    cannot run."""
+    return [
+        (str(logical_id), str(resource["Metadata"]["BuildMethod"]))
+        for logical_id, resource in (template.get("Resources") or {}).items()
+        if resource.get("Type") == "AWS::Serverless::Function"
+        and isinstance(resource.get("Metadata"), dict)
+        and resource["Metadata"].get("BuildMethod")
+        and _is_local_path((resource.get("Properties") or {}).get("CodeUri", "."))
+    ]
+
+
 def code_parameters(template: dict[str, Any], parameters: dict[str, str]) -> list[tuple[str, str, str | None]]:
     """Functions whose code location is left to unset template parameters: (logical id, bucket parameter,
     key parameter). Templates that take the code bucket as a parameter (``Code: {S3Bucket: !Ref
