@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.agent import Transcript, agent_session, server_params
+from tests.scaffold.projects import node_packages
+from tests.support.node_toolchain import link_node_modules
 
 ORDER = {"order_id": "order-1", "items": ["book", "pen"]}
 TYPING_IMPORT = "from typing import Any\n"
@@ -115,3 +117,59 @@ async def test_dry_run_after_an_edit_runs_the_edited_code(workspace: Path, env: 
         transcript.note("_the agent edits greeter.py: the step now returns goodbye_")
         second = await agent.ok("run_durable_function_locally", handler="greeter.py:handler")
     assert "goodbye" in second["result"], second["result"]
+
+
+TS_WAIT = '  await context.wait("cool-down", COOL_DOWN);\n'
+TS_CLEAN_NAME = '    "confirm-order",\n'
+TS_STAMP = "  const stamp = Date.now();\n"
+TS_STAMPED_NAME = "    `confirm-order-${stamp}`,\n"
+
+
+@pytest.mark.e2e
+@pytest.mark.node
+@pytest.mark.anyio
+async def test_build_the_default_typescript_project_and_catch_a_clock_in_a_step_name(
+    workspace: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    """The path most agents take: scaffold with the defaults (TypeScript, CDK), `npm install`, validate,
+    dry-run under Node, then the same planted replay bug as in Python, found by both checks."""
+    transcript = Transcript("build-typescript")
+    params = server_params(workspace, env, "--allow-sensitive-data-access", "--store", str(tmp_path / "store.sqlite3"))
+    async with agent_session(params, transcript) as agent:
+        project = workspace / "orders"
+        request = {"name": "orders", "output_dir": str(project), "pattern": "basic"}
+        preview = await agent.ok("scaffold_durable_function", **request)
+        assert (preview["project"]["language"], preview["project"]["iac"]) == ("typescript", "cdk")
+        written = await agent.ok("scaffold_durable_function", **request,
+                                 confirmation_token=preview["confirmation_token"])
+        assert written["status"] == "written", written
+        assert (project / "cdk.json").is_file()
+        handler = project / "src" / "index.ts"
+        link_node_modules(project, node_packages())
+        transcript.note("_the agent runs `npm install` in the project_")
+        ref = f"{handler}:handler"
+
+        clean = await agent.ok("validate_durable_code", paths=[str(project)])
+        assert clean["errors"] == 0 and clean["files_checked"] >= 3, clean
+
+        run = await agent.ok("run_durable_function_locally", handler=ref, input=ORDER)
+        assert run["status"] == "SUCCEEDED", run
+        assert "confirmed order-1" in run["result"]
+
+        source = handler.read_text()
+        assert TS_WAIT in source and TS_CLEAN_NAME in source, "the scaffold changed shape"
+        handler.write_text(source.replace(TS_WAIT, TS_STAMP + TS_WAIT).replace(TS_CLEAN_NAME, TS_STAMPED_NAME))
+        transcript.note("_the agent edits index.ts: the confirm step's name now carries `Date.now()`_")
+        buggy = await agent.ok("validate_durable_code", paths=[str(handler)])
+        rules = {(f["rule"], f["line"]) for f in buggy["findings"]}
+        assert {rule for rule, _ in rules} >= {"DR001", "DR010"}, buggy["findings"]
+
+        diverged = await agent.ok("check_replay_determinism", handler=ref, input=ORDER, interruptions=False)
+        assert diverged["deterministic"] is False, diverged
+        assert "confirm-order-" in str(diverged["divergences"][0])
+
+        handler.write_text(source)
+        transcript.note("_the agent restores the literal step name_")
+        agreed = await agent.ok("check_replay_determinism", handler=ref, input=ORDER)
+        assert agreed["deterministic"] is True, agreed
+    print(f"transcript: {transcript.path}")
