@@ -100,3 +100,16 @@ async def test_an_unusable_store_is_a_tool_error_and_the_server_keeps_answering(
         assert f"The execution store {store} cannot be used" in run.content[0].text
         assert "pass --store with another path" in run.content[0].text
         assert len((await c.list_tools()).tools) > 10
+
+
+def test_local_function_names_say_which_project_they_run(tmp_path: Path) -> None:
+    from durable_mcp.server.tools.local_runs import function_name_for
+
+    typescript = function_name_for(f"{tmp_path / 'orders' / 'src' / 'index.ts'}:handler")
+    python = function_name_for(f"{tmp_path / 'billing' / 'src' / 'billing' / 'handler.py'}:handler")
+    named = function_name_for(f"{tmp_path / 'payments.py'}:handler")
+
+    assert typescript.startswith("orders-index-") and python.startswith("billing-handler-")
+    assert named.startswith("payments-") and not named.startswith("payments-payments")
+    assert function_name_for(f"{tmp_path / 'orders' / 'src' / 'index.ts'}:handler") == typescript  # stable
+    assert function_name_for(f"{tmp_path / 'orders' / 'src' / 'index.ts'}:other") != typescript

@@ -45,11 +45,22 @@ class DryRunResult(BaseModel):
     next_steps: list[str]
 
 
+# File names every project uses for its entry point, and folders that only hold code: a function named
+# after them would read "index-8df4d639" in every listing, so the project's own folder name leads.
+_GENERIC_STEMS = frozenset({"index", "handler", "handlers", "main", "app", "lambda_function", "function"})
+_CODE_FOLDERS = frozenset({"src", "dist", "lib", "build", "handlers", "functions", "lambda", "app"})
+
+
 def function_name_for(handler: str) -> str:
     """A stable function name per handler, so a later callback resumes the right code."""
     path, _, export = handler.rpartition(":")
-    stem = re.sub(r"[^A-Za-z0-9-]", "-", Path(path or handler).stem)[:40].strip("-") or "handler"
-    digest = hashlib.sha256(f"{Path(path or handler).resolve()}:{export}".encode()).hexdigest()[:8]
+    file = Path(path or handler)
+    name = file.stem
+    if name.lower() in _GENERIC_STEMS:
+        folder = next((p.name for p in file.resolve().parents if p.name and p.name.lower() not in _CODE_FOLDERS), "")
+        name = f"{folder}-{name}" if folder else name
+    stem = re.sub(r"[^A-Za-z0-9-]", "-", name)[:40].strip("-") or "handler"
+    digest = hashlib.sha256(f"{file.resolve()}:{export}".encode()).hexdigest()[:8]
     return f"{stem}-{digest}"
 
 
