@@ -10,6 +10,7 @@ hook; TypeScript 7 has no such API), else Node's own type stripping (Node >= 22.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -53,6 +54,23 @@ def _installed(package: str, start: Path) -> bool:
     return any((base / package / "package.json").is_file() for base in _package_dirs(start))
 
 
+def _declaring_manifest(start: Path) -> Path | None:
+    """The nearest package.json above ``start`` that lists the SDK: the project only needs `npm install`."""
+    for parent in (start, *start.parents):
+        manifest = parent / "package.json"
+        if manifest.is_file():
+            try:
+                declared = json.loads(manifest.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None
+            sections = ("dependencies", "devDependencies", "peerDependencies")
+            listed = isinstance(declared, dict) and any(
+                isinstance(declared.get(section), dict) and SDK_PACKAGE in declared[section] for section in sections
+            )
+            return manifest if listed else None
+    return None
+
+
 def _node_version(node: str) -> tuple[int, int]:
     done = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30, check=False)
     major, minor, *_ = (done.stdout.strip().lstrip("v") + ".0.0").split(".")
@@ -63,9 +81,13 @@ def preflight(ref: HandlerRef, node: str) -> None:
     """Fail early, with the fix, when the handler's project cannot run under Node."""
     project = ref.path.parent
     if not _installed(SDK_PACKAGE, project):
-        raise UserError(
-            f"{SDK_PACKAGE} is not installed for {ref.path}. Run `npm install {SDK_PACKAGE}` in the handler's project."
+        manifest = _declaring_manifest(project)
+        fix = (
+            f"Run `npm install` in {manifest.parent} (its package.json lists it)"
+            if manifest is not None
+            else f"Run `npm install {SDK_PACKAGE}` in the handler's project"
         )
+        raise UserError(f"{SDK_PACKAGE} is not installed for {ref.path}. {fix}, then run it again.")
     if ref.path.suffix not in TYPESCRIPT_EXTENSIONS or any(_installed(name, project) for name in TRANSPILERS):
         return
     major, minor = _node_version(node)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,16 @@ def test_a_missing_sdk_says_how_to_install_it(tmp_path: Path) -> None:
     handler = tmp_path / "index.js"
     handler.write_text("exports.handler = async () => ({ Status: 'SUCCEEDED' });\n")
     with pytest.raises(UserError, match="npm install @aws/durable-execution-sdk-js"):
+        NodeInvoker(parse_handler_ref(f"{handler}:handler"), endpoint_url="http://127.0.0.1:9")
+
+
+def test_a_project_that_lists_the_sdk_is_told_to_run_npm_install(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text('{"dependencies": {"@aws/durable-execution-sdk-js": "^1.0.0"}}')
+    (tmp_path / "src").mkdir()
+    handler = tmp_path / "src" / "index.js"
+    handler.write_text("exports.handler = async () => ({ Status: 'SUCCEEDED' });\n")
+    expected = rf"Run `npm install` in {re.escape(str(tmp_path))} \(its package.json lists it\)"
+    with pytest.raises(UserError, match=expected):
         NodeInvoker(parse_handler_ref(f"{handler}:handler"), endpoint_url="http://127.0.0.1:9")
 
 
