@@ -187,8 +187,16 @@ def _operation_failure(
     cause = _LEAF_FAILURE_CAUSE.get(op.type, Cause.CONTEXT_FAILED)
     attempts = f" after {op.attempts} attempt{'s' if op.attempts != 1 else ''}" if op.type == "STEP" else ""
     steps = ["Read the error (include sensitive data) and the logs of the failing invocation (logs tool)."]
-    if op.type == "STEP":
-        steps.append("If the error is transient, give the step a retry strategy; if not, handle it in code.")
+    if op.type == "STEP" and op.attempts > 1:
+        steps.append(
+            f"The step used the {op.attempts} attempts its retry strategy allows: if the error is transient, allow "
+            "more attempts or a longer backoff; if not, handle it in code."
+        )
+    elif op.type == "STEP":
+        steps.append(
+            "The step was not retried (no retry strategy, or one that does not retry this error): if the error is "
+            "transient, give the step a retry strategy; if not, handle it in code."
+        )
     return Diagnosis(
         **base,
         cause=cause,

@@ -24,6 +24,21 @@ def test_failed_step_is_the_cause_with_its_error_type_and_attempts():
     assert d.retries == []
 
 
+def test_the_advice_for_a_failed_step_depends_on_whether_it_was_retried():
+    once = run(h.failed_step())
+    assert any(step.startswith("The step was not retried") for step in once.next_steps), once.next_steps
+    exhausted = (
+        h.History()
+        .step("s1", "charge-card", fail="Timeout", retry_in=2).tick(2)
+        .step("s1", "charge-card", fail="Timeout", attempt=2, retry_in=4).tick(4)
+        .step("s1", "charge-card", fail="Timeout", attempt=3)
+        .finish("FAILED", "ExecutionFailed", "Timeout")
+    )
+    d = run(exhausted)
+    assert "after 3 attempts" in d.summary
+    assert any(step.startswith("The step used the 3 attempts its retry strategy allows") for step in d.next_steps)
+
+
 def test_a_step_waiting_for_its_next_attempt_is_reported_with_the_time():
     d = run(h.retrying_step())
     assert d.cause is Cause.RETRY_SCHEDULED
