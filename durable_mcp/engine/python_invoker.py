@@ -129,9 +129,12 @@ def import_handler_file(path: Path, name: str) -> ModuleType:
     Raises whatever importing the user's code raised.
     """
     root, dotted = code_location(path)
-    if str(root) in sys.path:
-        sys.path.remove(str(root))
-    sys.path.insert(0, str(root))
+    # The file's own folder too: a function whose code directory is the package folder itself imports
+    # its siblings flat (`import helpers`), and only the deployment says which of the two it is.
+    for position, directory in enumerate(dict.fromkeys([str(root), str(path.parent)])):
+        if directory in sys.path:
+            sys.path.remove(directory)
+        sys.path.insert(position, directory)
     if dotted is not None:
         name = dotted
         # Another project's package of the same name (an earlier dry-run in this process) must not win.

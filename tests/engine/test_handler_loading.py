@@ -43,7 +43,7 @@ def write_project(root: Path, package: str, greeting: str) -> Path:
 def forget_the_projects(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(sys, "path", list(sys.path))
     yield
-    for name in [name for name in sys.modules if name.split(".")[0] == "order_flow"]:
+    for name in [name for name in sys.modules if name.split(".")[0] in ("order_flow", "greeting", "punctuation")]:
         del sys.modules[name]
 
 
@@ -66,6 +66,15 @@ def test_a_file_in_a_package_is_found_under_its_code_directory(tmp_path: Path) -
 
 def test_a_packaged_handler_importing_its_siblings_runs(tmp_path: Path) -> None:
     assert run(write_project(tmp_path, "order_flow", "hello")) == "hello!"
+
+
+def test_a_packaged_handler_may_import_its_siblings_flat_too(tmp_path: Path) -> None:
+    # As when the function's code directory is the package folder itself (CodeUri: src/order_flow/).
+    handler = write_project(tmp_path, "order_flow", "hello")
+    flat = handler.read_text().replace("from order_flow.greeting import", "from greeting import")
+    handler.write_text(flat)
+
+    assert run(handler) == "hello!"
 
 
 def test_two_projects_with_the_same_package_name_each_run_their_own_code(tmp_path: Path) -> None:
