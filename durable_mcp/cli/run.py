@@ -93,12 +93,13 @@ def node_invoker_factory(engine: Any, closers: list[Any]) -> Any:
     """The engine's invoker factory, extended to TypeScript/JavaScript references (Node runtime)."""
     python_factory = engine.service.invoker_factory
 
-    def factory(handler_ref: str) -> Any:
+    def factory(handler_ref: str, stub_steps: dict[str, Any] | None) -> Any:
         if not is_node_ref(handler_ref):
-            return python_factory(handler_ref)
+            return python_factory(handler_ref, stub_steps)
         from durable_mcp.runtimes import select_invoker
 
-        invoker = select_invoker(handler_ref, service=engine.service, stub_steps=engine.stub_steps)
+        stubs = engine.stub_steps if stub_steps is None else stub_steps
+        invoker = select_invoker(handler_ref, service=engine.service, stub_steps=stubs)
         closers.append(invoker)
         return invoker
 
@@ -127,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
             from durable_mcp.runtimes.refs import parse_handler_ref
 
             ref = str(parse_handler_ref(args.handler_ref))
-            invoker = engine.service.invoker_factory(ref)
+            invoker = engine.service.invoker_factory(ref, None)
             engine.register_function(args.function_name, invoker, handler_ref=ref)
             handler: Any = None
         else:

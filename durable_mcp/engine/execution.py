@@ -51,6 +51,9 @@ class ExecutionRecord:
     parent_arn: str | None = None
     parent_operation_id: str | None = None
     handler_ref: str | None = None
+    # The step stubs the execution was started with: a resume in another process must not run for real a
+    # step the user replaced.
+    stub_steps: Json | None = None
     pause: Json | None = None
     pause_requested: bool = False
     timeout_extension_s: float = 0.0

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from durable_mcp.engine.errors import InvalidParameterValueException, ResourceNotFoundException
 from durable_mcp.engine.invoker import Invoker
-from durable_mcp.engine.model import LATEST, function_arn
+from durable_mcp.engine.model import LATEST, Json, function_arn
 
 DEFAULT_EXECUTION_TIMEOUT_S = 86_400
 
@@ -21,6 +21,7 @@ class RegisteredFunction:
     execution_timeout_s: int = DEFAULT_EXECUTION_TIMEOUT_S
     retention_days: int = 14
     handler_ref: str | None = None
+    stub_steps: Json | None = None
 
     def resolve(self, qualifier: str | None) -> str:
         """The version a qualifier runs, or ResourceNotFoundException."""

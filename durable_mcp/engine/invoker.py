@@ -4,6 +4,7 @@ the handler's ``{"Status", "Result", "Error"}``. The engine ships the in-process
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from durable_mcp.engine.model import MAX_SYNC_PAYLOAD, Json, utf8_len
@@ -13,6 +14,11 @@ class Invoker(Protocol):
     def invoke(self, event: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
         """Run one invocation; raise :class:`InvocationFailed` when the invocation itself fails."""
         ...
+
+
+InvokerFactory = Callable[[str, Json | None], Invoker]
+"""Rebuilds an invoker from what an execution stores (its handler reference and step stubs), so that
+another process can resume it: a callback answered tomorrow, after the server restarted."""
 
 
 class InvocationFailed(Exception):

@@ -112,7 +112,7 @@ class LocalEngine:
             backing,
             real_time=real_time,
             invocation_timeout_s=invocation_timeout_s,
-            invoker_factory=self._python_invoker,
+            invoker_factory=self._stored_invoker,
             max_failed_invocations=max_failed_invocations,
         )
         if on_callback:
@@ -129,6 +129,15 @@ class LocalEngine:
             log_sink=self.service.append_logs,
         )
 
+    def _stored_invoker(self, handler_ref: str, stub_steps: Json | None) -> Invoker:
+        """The service's invoker factory: a Python handler reference, with the stubs it was started with."""
+        return PythonInvoker(
+            handler_ref,
+            self.service,
+            stub_steps=self.stub_steps if stub_steps is None else stub_steps,
+            log_sink=self.service.append_logs,
+        )
+
     def register_function(
         self,
         name: str,
@@ -139,12 +148,14 @@ class LocalEngine:
         execution_timeout_s: int = DEFAULT_EXECUTION_TIMEOUT_S,
         retention_days: int = 14,
         handler_ref: str | None = None,
+        stub_steps: Json | None = None,
     ) -> None:
         """Make a handler callable by name (``start``, ``Invoke`` and chained ``context.invoke``).
 
         A Python handler reference (``path.py:handler``) is stored with its executions so another
         process can resume them; for an invoker object, ``handler_ref`` says what to store (the
-        service's ``invoker_factory`` must then know how to rebuild it).
+        service's ``invoker_factory`` must then know how to rebuild it). ``stub_steps`` (default: the
+        engine's) are stored with them too.
         """
         if isinstance(handler_or_invoker, str):
             handler_or_invoker = absolute_ref(handler_or_invoker)
@@ -161,6 +172,7 @@ class LocalEngine:
             execution_timeout_s=execution_timeout_s,
             retention_days=retention_days,
             handler_ref=handler_ref,
+            stub_steps=stub_steps if stub_steps is not None else (self.stub_steps or None),
         )
 
     def start(

@@ -34,7 +34,7 @@ from durable_mcp.engine.errors import (
 )
 from durable_mcp.engine.execution import ExecutionRecord
 from durable_mcp.engine.functions import DEFAULT_EXECUTION_TIMEOUT_S, RegisteredFunction, parse_function_name
-from durable_mcp.engine.invoker import InvocationFailed, Invoker, invalid_output
+from durable_mcp.engine.invoker import InvocationFailed, Invoker, InvokerFactory, invalid_output
 from durable_mcp.engine.model import (
     DEFAULT_HISTORY_PAGE,
     DEFAULT_STATE_PAGE,
@@ -85,7 +85,7 @@ class DurableService:
         *,
         real_time: bool = False,
         invocation_timeout_s: float = DEFAULT_INVOCATION_TIMEOUT_S,
-        invoker_factory: Callable[[str], Invoker] | None = None,
+        invoker_factory: InvokerFactory | None = None,
         max_failed_invocations: int = DEFAULT_MAX_FAILED_INVOCATIONS,
     ) -> None:
         self.store: ExecutionStore = store if store is not None else MemoryStore()
@@ -125,11 +125,12 @@ class DurableService:
         execution_timeout_s: int = DEFAULT_EXECUTION_TIMEOUT_S,
         retention_days: int = 14,
         handler_ref: str | None = None,
+        stub_steps: Json | None = None,
     ) -> RegisteredFunction:
         if not 1 <= execution_timeout_s <= MAX_EXECUTION_TIMEOUT:
             raise InvalidParameterValueException(f"ExecutionTimeout must be 1-{MAX_EXECUTION_TIMEOUT} seconds.")
         fn = RegisteredFunction(
-            name, invoker, version, tuple(aliases), execution_timeout_s, retention_days, handler_ref
+            name, invoker, version, tuple(aliases), execution_timeout_s, retention_days, handler_ref, stub_steps
         )
         with self._lock:
             self._functions[name] = fn
@@ -352,6 +353,7 @@ class DurableService:
                 retention_days=fn.retention_days,
                 start=now,
                 handler_ref=fn.handler_ref,
+                stub_steps=fn.stub_steps,
                 parent_arn=parent[0] if parent else None,
                 parent_operation_id=parent[1] if parent else None,
             )
@@ -503,12 +505,14 @@ class DurableService:
         fn = self._functions.get(rec.function_name)
         if fn is None and rec.handler_ref and self.invoker_factory is not None:
             try:
-                invoker = self.invoker_factory(rec.handler_ref)
+                invoker = self.invoker_factory(rec.handler_ref, rec.stub_steps)
             except Exception as exc:
                 # As in Lambda, a handler that cannot be loaded fails the invocation (and is retried),
                 # not the service; it is not registered, so a fixed file is picked up next time.
                 return _Unloadable({"ErrorType": "Runtime.ImportModuleError", "ErrorMessage": str(exc)})
-            fn = self.register_function(rec.function_name, invoker, handler_ref=rec.handler_ref)
+            fn = self.register_function(
+                rec.function_name, invoker, handler_ref=rec.handler_ref, stub_steps=rec.stub_steps
+            )
         return None if fn is None else fn.invoker
 
     def _begin_invocation(self, rec: ExecutionRecord) -> tuple[Invoker, Json] | None:

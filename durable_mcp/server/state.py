@@ -3,8 +3,9 @@ and the lazily built back ends (local engine, AWS adapter), so start-up stays as
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -47,7 +48,10 @@ class AppState:
 
             path = self.settings.store_path
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._engine = LocalEngine(store=str(path))
+            engine = LocalEngine(store=str(path))
+            # Executions of an earlier server process resume in a worker rebuilt from what they stored.
+            engine.service.invoker_factory = lambda ref, stubs: self.local_invoker(ref, stubs or {})[1]
+            self._engine = engine
         return self._engine
 
     def aws(self) -> AwsClients:
@@ -63,17 +67,28 @@ class AppState:
             self._aws = AwsClients(settings, local=cast(LambdaLike, engine.service), local_logs=engine.logs)
         return self._aws
 
-    def worker_invoker(self, function: str, version: tuple[Any, ...], create: Callable[[], Any]) -> Any:
-        """One long-lived worker process per handler, reused across runs and callback resumes, and
-        replaced when ``version`` (the file's timestamp, the step stubs) changes."""
+    def local_invoker(self, handler: str, stubs: Mapping[str, Any]) -> tuple[str, Any]:
+        """The function name of ``handler`` and its worker process: one per handler, reused across runs
+        and callback resumes, replaced when the file or the step stubs change."""
+        from durable_mcp.runtimes import parse_handler_ref, select_invoker
+        from durable_mcp.runtimes.refs import function_name_for
+
+        engine = self.engine()
+        function = function_name_for(handler)
+        try:
+            modified = parse_handler_ref(handler).path.stat().st_mtime_ns
+        except OSError:
+            modified = 0  # the worker reports the missing file as the handler's error
+        version = (modified, json.dumps(dict(stubs), sort_keys=True, default=str))
         current = self._workers.get(function)
         if current is not None and current[0] == version:
-            return current[1]
+            return function, current[1]
         if current is not None:
             current[1].close()
-        invoker = create()
+        invoker = select_invoker(handler, service=engine.service, function_name=function, stub_steps=dict(stubs),
+                                 isolated=True)
         self._workers[function] = (version, invoker)
-        return invoker
+        return function, invoker
 
     def close(self) -> None:
         for _, invoker in self._workers.values():

@@ -84,6 +84,21 @@ def test_a_waiting_run_resumes_from_the_store_with_the_callback_command(tmp_path
     assert again.returncode == 2 and "no longer open" in again.stderr
 
 
+def test_the_callback_command_resumes_with_the_stubs_the_run_was_given(tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite3"
+    waiting = cli("run", f"{HANDLERS}:approve_then_charge", "--stub", 'charge="r-7"', "--store", str(store),
+                  "--format", "json")
+    (started,) = [e for e in json.loads(waiting.stdout)["events"] if e["EventType"] == "CallbackStarted"]
+
+    done = cli("callback", "succeed", started["CallbackStartedDetails"]["CallbackId"], "--result", '"yes"',
+               "--store", str(store), "--format", "json")
+
+    assert done.returncode == 0, done.stderr
+    # The charge step after the callback ran as the stub said, in this new process too (the Python SDK
+    # hands the callback's result over as the raw text it was sent as).
+    assert json.loads(done.stdout)["result"] == {"decision": '"yes"', "receipt": "r-7"}
+
+
 @pytest.mark.node
 def test_run_and_callback_drive_a_javascript_handler_under_node(tmp_path: Path) -> None:
     from tests.support.node_toolchain import DURABLE_JS, link_node_modules

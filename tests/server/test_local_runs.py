@@ -102,14 +102,42 @@ async def test_an_unusable_store_is_a_tool_error_and_the_server_keeps_answering(
         assert len((await c.list_tools()).tools) > 10
 
 
-def test_local_function_names_say_which_project_they_run(tmp_path: Path) -> None:
-    from durable_mcp.server.tools.local_runs import function_name_for
+@pytest.mark.node
+@pytest.mark.slow
+@pytest.mark.anyio
+async def test_a_typescript_execution_waiting_for_approval_resumes_after_a_server_restart(tmp_path: Path) -> None:
+    from tests.scaffold.projects import node_project
 
-    typescript = function_name_for(f"{tmp_path / 'orders' / 'src' / 'index.ts'}:handler")
-    python = function_name_for(f"{tmp_path / 'billing' / 'src' / 'billing' / 'handler.py'}:handler")
-    named = function_name_for(f"{tmp_path / 'payments.py'}:handler")
+    project = node_project("typescript", "cdk", "human-approval", tmp_path)
+    ref = f"{project / 'src' / 'index.ts'}:handler"
+    request = {"request_id": "req-1", "requester": "alice", "amount": 250}
+    async with server(tmp_path, allow_write=True, allow_sensitive_data_access=True) as c:
+        run = (await c.call_tool("run_durable_function_locally", {"handler": ref, "input": request})).structured_content
+        assert run["status"] == "RUNNING", run
+        [pending] = run["pending_callbacks"]
 
-    assert typescript.startswith("orders-index-") and python.startswith("billing-handler-")
-    assert named.startswith("payments-") and not named.startswith("payments-payments")
-    assert function_name_for(f"{tmp_path / 'orders' / 'src' / 'index.ts'}:handler") == typescript  # stable
-    assert function_name_for(f"{tmp_path / 'orders' / 'src' / 'index.ts'}:other") != typescript
+    # A new server process on the same store: the execution, and the code to resume it with, are found again.
+    async with server(tmp_path, allow_write=True, allow_sensitive_data_access=True) as c:
+        sent = await c.call_tool("send_durable_callback", {"callback_id": pending["callback_id"], "outcome": "succeed",
+                                                           "result": {"approved": True}})
+        assert sent.structured_content["execution_status"] == "SUCCEEDED", sent
+        final = await c.call_tool("get_durable_execution", {"execution_arn": run["execution_arn"]})
+        assert '"status": "approved"' in final.structured_content["result"].replace('":"', '": "')
+
+
+@pytest.mark.anyio
+async def test_a_resume_after_a_server_restart_keeps_the_step_stubs(tmp_path: Path) -> None:
+    ref = f"{HANDLERS / 'charge_after_approval.py'}:handler"
+    async with server(tmp_path, allow_write=True, allow_sensitive_data_access=True) as c:
+        run = (await c.call_tool("run_durable_function_locally", {
+            "handler": ref, "stub_steps": {"charge-card": {"receipt": "stubbed"}},
+        })).structured_content
+        assert run["status"] == "RUNNING", run
+        [pending] = run["pending_callbacks"]
+
+    async with server(tmp_path, allow_write=True, allow_sensitive_data_access=True) as c:
+        sent = await c.call_tool("send_durable_callback", {"callback_id": pending["callback_id"], "outcome": "succeed",
+                                                           "result": "yes"})
+        assert sent.structured_content["execution_status"] == "SUCCEEDED", sent
+        final = await c.call_tool("get_durable_execution", {"execution_arn": run["execution_arn"]})
+        assert '"receipt": "stubbed"' in final.structured_content["result"]

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import queue
-import re
-from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
@@ -45,25 +42,6 @@ class DryRunResult(BaseModel):
     next_steps: list[str]
 
 
-# File names every project uses for its entry point, and folders that only hold code: a function named
-# after them would read "index-8df4d639" in every listing, so the project's own folder name leads.
-_GENERIC_STEMS = frozenset({"index", "handler", "handlers", "main", "app", "lambda_function", "function"})
-_CODE_FOLDERS = frozenset({"src", "dist", "lib", "build", "handlers", "functions", "lambda", "app"})
-
-
-def function_name_for(handler: str) -> str:
-    """A stable function name per handler, so a later callback resumes the right code."""
-    path, _, export = handler.rpartition(":")
-    file = Path(path or handler)
-    name = file.stem
-    if name.lower() in _GENERIC_STEMS:
-        folder = next((p.name for p in file.resolve().parents if p.name and p.name.lower() not in _CODE_FOLDERS), "")
-        name = f"{folder}-{name}" if folder else name
-    stem = re.sub(r"[^A-Za-z0-9-]", "-", name)[:40].strip("-") or "handler"
-    digest = hashlib.sha256(f"{file.resolve()}:{export}".encode()).hexdigest()[:8]
-    return f"{stem}-{digest}"
-
-
 def _pending_callbacks(engine: Any, arn: str) -> list[PendingCallback]:
     record = engine.service.record(arn)
     found = []
@@ -78,20 +56,14 @@ def _pending_callbacks(engine: Any, arn: str) -> list[PendingCallback]:
 def _start(state: AppState, handler: str, payload: str | None, stubs: dict[str, Any],
            execution_name: str | None, on_event: Any) -> str:
     """Start a dry-run in a worker process: a handler that crashes, hangs or prints cannot take the
-    server (or its stdout, the MCP channel) down with it."""
-    from durable_mcp.runtimes import parse_handler_ref, select_invoker
+    server (or its stdout, the MCP channel) down with it. The handler and its stubs are stored with the
+    execution, so a server started later can resume it (a callback answered tomorrow)."""
+    from durable_mcp.runtimes import parse_handler_ref
 
     engine = state.engine()
-    function = function_name_for(handler)
-    ref = parse_handler_ref(handler)
-    try:
-        modified = ref.path.stat().st_mtime_ns
-    except OSError:
-        modified = 0  # the worker reports the missing file as the handler's error
-    version = (modified, json.dumps(stubs, sort_keys=True, default=str))
-    invoker = state.worker_invoker(function, version, lambda: select_invoker(
-        handler, service=engine.service, function_name=function, stub_steps=stubs, isolated=True))
-    return engine.start(invoker, payload, function_name=function, execution_name=execution_name,
+    function, invoker = state.local_invoker(handler, stubs)
+    engine.register_function(function, invoker, handler_ref=str(parse_handler_ref(handler)), stub_steps=stubs)
+    return engine.start(None, payload, function_name=function, execution_name=execution_name,
                         on_progress=on_event)
 
 

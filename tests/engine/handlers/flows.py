@@ -164,6 +164,15 @@ def charge(event: Any, context: DurableContext) -> Any:
     return {"receipt": receipt, "after": context.step(lambda _: "after", name="after")}
 
 
+@durable_execution
+def approve_then_charge(event: Any, context: DurableContext) -> Any:
+    def real_charge(_ctx: StepContext) -> str:
+        raise AssertionError("the stubbed step must not run")
+
+    decision = context.create_callback(name="approve").result()
+    return {"decision": decision, "receipt": context.step(real_charge, name="charge")}
+
+
 _replays: dict[str, int] = {}
 
 
