@@ -60,10 +60,11 @@ def parse_function_spec(spec: str) -> tuple[str, str]:
 def run(args: argparse.Namespace) -> int:
     import threading
 
+    from durable_mcp.cli.run import node_invoker_factory
     from durable_mcp.endpoint.driver import BackgroundDriver
     from durable_mcp.endpoint.server import serve
     from durable_mcp.engine.local import LocalEngine
-    from durable_mcp.runtimes import select_invoker
+    from durable_mcp.runtimes import parse_handler_ref, select_invoker
     from durable_mcp.settings import default_store_path
 
     specs = [parse_function_spec(spec) for spec in args.functions]
@@ -71,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
     engine = LocalEngine(store=store, real_time=args.real_time)
     host = args.endpoint_host or "127.0.0.1"
     closers: list[Any] = []
+    # Executions of a function not named this time (stored by an earlier endpoint, CLI run or MCP server)
+    # resume from the handler reference they stored.
+    engine.service.invoker_factory = node_invoker_factory(engine, closers)
     server = serve(
         engine.service, host, args.endpoint_port, allow_remote=args.endpoint_allow_remote or args.allow_remote
     )
@@ -81,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             )
             if hasattr(invoker, "close"):
                 closers.append(invoker)
-            engine.register_function(name, invoker)
+            engine.register_function(name, invoker, handler_ref=str(parse_handler_ref(ref)))
         with BackgroundDriver(engine.service):
             print(f"durable-mcp endpoint listening on {server.url}", flush=True)
             for name, ref in specs:

@@ -126,3 +126,36 @@ def test_the_aws_cli_works_against_the_endpoint(
     assert json.loads(out.read_text()) == {"total": 6}
     execution = json.loads(aws("get-durable-execution", "--durable-execution-arn", invoked["DurableExecutionArn"]))
     assert execution["Status"] == "SUCCEEDED"
+
+
+def test_an_execution_waiting_for_a_callback_resumes_on_an_endpoint_started_without_its_function(
+    tmp_path: Path,
+) -> None:
+    def started(*options: str) -> tuple[subprocess.Popen[str], str]:
+        process = start_endpoint(tmp_path, *options)
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("durable-mcp endpoint listening on "), first
+        return process, first.rsplit(" ", 1)[1].strip()
+
+    first, url = started("--function", f"orders={HANDLER}:handler")
+    try:
+        arn = client(url).invoke(FunctionName="orders:live", InvocationType="Event",
+                                 Payload=json.dumps({"amount": 2, "approval": True}))["DurableExecutionArn"]
+        callback_id = eventually(lambda: open_callback_id(client(url), arn))
+    finally:
+        first.terminate()
+        first.wait(timeout=10)
+
+    # The next endpoint serves no function at all: the execution stored which handler to resume.
+    second, url = started()
+    try:
+        client(url).send_durable_execution_callback_success(CallbackId=callback_id, Result=b'"yes"')
+        done = eventually(lambda: client(url).get_durable_execution(DurableExecutionArn=arn)["Status"] != "RUNNING")
+        assert done
+        execution = client(url).get_durable_execution(DurableExecutionArn=arn)
+        assert execution["Status"] == "SUCCEEDED", execution.get("Error")
+        assert json.loads(execution["Result"]) == {"total": 4, "answer": '"yes"'}
+    finally:
+        second.terminate()
+        second.wait(timeout=10)
