@@ -242,8 +242,8 @@ def send_durable_callback(
     error_message: str | None = None,
     confirmation_token: str | None = None,
 ) -> ControlOutcome:
-    """Complete (succeed/fail) or heartbeat a waiting callback. Local executions resume at once; on AWS the
-    user confirms first. Needs --allow-write."""
+    """Complete (succeed/fail) or heartbeat a waiting callback. Local executions resume at once (also those
+    started before the server restarted); on AWS the user confirms first. Needs --allow-write."""
     from durable_mcp.aws import control
 
     state = state_of(ctx)
