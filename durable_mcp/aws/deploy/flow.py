@@ -28,6 +28,7 @@ from durable_mcp.aws.deploy.stack import (
     StackClient,
     apply_plan,
     create_plan,
+    creates,
     decline_plan,
     describe_plan,
     stack_to_plan_against,
@@ -88,14 +89,7 @@ def plan_deployment(
     notes: list[str] = []
     code_dir = template_path.parent / "src"
     if resolved == "cloudformation" and code_parameters(template, params):
-        # Code left to CodeBucket/CodeKey parameters is zipped here: for a Node.js project that is the
-        # bundle its build writes to dist/ (as the scaffold's README does by hand), not the sources.
-        tools.require_npm_install(template_path.parent, "The project")
-        built = tools.npm_build(template_path.parent, region=clients.region(), settings=clients.settings,
-                                before="zipping it")
-        if built:
-            notes.append(built)
-            code_dir = template_path.parent / "dist"
+        code_dir = _built_code_dir(template_path.parent, clients, notes)
     params, packaged = fill_code_parameters(template, code_dir, packager, params)
     notes += packaged
     if resolved == "sam":
@@ -114,6 +108,17 @@ def plan_deployment(
         artifact_bucket=packager.bucket,
         notes=notes,
     )
+
+
+def _built_code_dir(project: Path, clients: AwsClients, notes: list[str]) -> Path:
+    """The folder to zip for code left to CodeBucket/CodeKey parameters: ``src/``, or for a Node.js project
+    the bundle its build writes to ``dist/`` (as the scaffold's README does by hand), not the sources."""
+    tools.require_npm_install(project, "The project")
+    built = tools.npm_build(project, region=clients.region(), settings=clients.settings, before="zipping it")
+    if built is None:
+        return project / "src"
+    notes.append(built)
+    return project / "dist"
 
 
 def _plan_with_sam_cli(
@@ -138,7 +143,7 @@ def _plan_with_sam_cli(
         change_set=arn or _empty_change_set(stacks, stack),
         method="sam",
         tool="sam-cli",
-        creating=existing is None or existing["StackStatus"] == "REVIEW_IN_PROGRESS",
+        creating=creates(existing),
         artifact_bucket=bucket,
         notes=notes,
     )
@@ -186,15 +191,13 @@ def _plan_with_cdk(project: Path, stacks: StackClient, stack_id: str, params: di
             f"not in {region}."
         )
         stacks = StackClient(_clients_for(stacks.clients, stack_region), poll_seconds=stacks.poll_seconds)
-    # A stack that was never created waits in REVIEW_IN_PROGRESS behind its first (CREATE) change set.
-    stack = stacks.stack(stack_name)
     return describe_plan(
         stacks,
         stack_name=stack_name,
         change_set=prepared.change_set,
         method="cdk",
         tool="cdk-cli",
-        creating=stack is None or stack["StackStatus"] == "REVIEW_IN_PROGRESS",
+        creating=creates(stacks.stack(stack_name)),
         artifact_bucket=synthesized.asset_buckets[0] if synthesized and synthesized.asset_buckets else None,
         notes=notes,
     )

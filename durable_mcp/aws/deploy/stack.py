@@ -112,6 +112,12 @@ def _template_argument(template: dict[str, Any], upload: Uploader | None, region
     return {"TemplateURL": f"https://{bucket}.s3.{region}.amazonaws.com/{key}"}
 
 
+def creates(stack: dict[str, Any] | None) -> bool:
+    """Whether a change set on ``stack`` creates it: there is none yet, or only the empty one a first
+    change set waits behind (REVIEW_IN_PROGRESS)."""
+    return stack is None or stack["StackStatus"] == "REVIEW_IN_PROGRESS"
+
+
 def stack_to_plan_against(stacks: StackClient, stack_name: str, notes: list[str]) -> dict[str, Any] | None:
     """The stack a new change set applies to, or None to create one.
 
@@ -143,7 +149,7 @@ def create_plan(
     """Create a change set for ``template`` and describe it; nothing is executed."""
     notes = list(notes)
     existing = stack_to_plan_against(stacks, stack_name, notes)
-    creating = existing is None or existing["StackStatus"] == "REVIEW_IN_PROGRESS"
+    creating = creates(existing)
     name = f"durable-mcp-{datetime.now(UTC).strftime('%Y%m%d%H%M%S')}"
     kwargs: dict[str, Any] = {
         "StackName": stack_name,

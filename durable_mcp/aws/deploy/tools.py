@@ -93,7 +93,8 @@ def project_venv(project_dir: Path) -> Path | None:
     return None
 
 
-def _cdk_env(settings: AwsSettings, region: str, project_dir: Path) -> dict[str, str]:
+def _project_env(settings: AwsSettings, region: str, project_dir: Path) -> dict[str, str]:
+    """The environment the project's own code runs in (its npm build, its CDK app)."""
     env = _env(settings, region)
     # A Python CDK app runs as `python3 infra/app.py`: with the project's venv first on PATH that is the
     # Python holding aws-cdk-lib, as it would be in the user's activated shell.
@@ -240,7 +241,7 @@ def npm_build(project_dir: Path, *, region: str, settings: AwsSettings, before: 
     npm = shutil.which("npm")
     if npm is None:
         raise UserError("This project is built with `npm run build`, but npm was not found: install Node.js.")
-    _run([npm, "run", "build"], project_dir, _cdk_env(settings, region, project_dir), _explain_build_failure)
+    _run([npm, "run", "build"], project_dir, _project_env(settings, region, project_dir), _explain_build_failure)
     return f"Built the code with `npm run build` ({scripts['build']}) before {before}."
 
 
@@ -321,7 +322,7 @@ def cdk_prepare_change_set(
         # A "profile" in cdk.json would otherwise win over AWS_PROFILE and plan in another account.
         argv.append(f"--profile={settings.profile}")
     argv += [f"--parameters={key}={value}" for key, value in sorted(parameters.items())]
-    output = _run(argv, project_dir, _cdk_env(settings, region, project_dir), _explain_cdk_failure)
+    output = _run(argv, project_dir, _project_env(settings, region, project_dir), _explain_cdk_failure)
     change_set, stack = _CHANGE_SET_ARN.search(output), _CDK_CREATING_CHANGE_SET.search(output)
     arn = change_set.group(0) if change_set else None
     return PreparedChangeSet(
