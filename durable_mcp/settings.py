@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from durable_mcp.paths import default_store_path
+
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-def default_store_path() -> Path:
-    """SQLite store of local executions, in the user's data directory (XDG on Linux)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "durable-mcp" / "executions.sqlite3"
 
 
 class Settings(BaseModel):

@@ -28,8 +28,8 @@ def run(args: argparse.Namespace) -> int:
     from durable_mcp.cli.run import _json, node_invoker_factory, report
     from durable_mcp.engine.errors import ServiceError
     from durable_mcp.engine.local import LocalEngine
-    from durable_mcp.engine.store.sqlite import default_store_path
     from durable_mcp.errors import UserError
+    from durable_mcp.paths import default_store_path
 
     if args.result is not None:
         _json(args.result, "--result")

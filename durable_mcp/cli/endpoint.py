@@ -64,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
     from durable_mcp.endpoint.driver import BackgroundDriver
     from durable_mcp.endpoint.server import serve
     from durable_mcp.engine.local import LocalEngine
+    from durable_mcp.paths import default_store_path
     from durable_mcp.runtimes import parse_handler_ref, select_invoker
-    from durable_mcp.settings import default_store_path
 
     specs = [parse_function_spec(spec) for spec in args.functions]
     store = args.store or default_store_path()

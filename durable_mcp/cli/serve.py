@@ -13,8 +13,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from durable_mcp.paths import cache_dir
     from durable_mcp.server.app import build_server
-    from durable_mcp.server.tool_list_cache import ToolListCache, default_cache_dir
+    from durable_mcp.server.tool_list_cache import ToolListCache
     from durable_mcp.settings import Settings
 
     settings = Settings.from_args(args)
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
             "anyone who can reach this address can call its tools.",
             file=sys.stderr,
         )
-    server = build_server(settings, ToolListCache(default_cache_dir()))
+    server = build_server(settings, ToolListCache(cache_dir()))
     if settings.transport == "stdio":
         server.run("stdio")
     else:

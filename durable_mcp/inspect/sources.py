@@ -24,7 +24,7 @@ def open_execution_source(
     settings = settings or AwsSettings()
     if parsed.is_local and not settings.lambda_endpoint:
         from durable_mcp.engine.local import LocalEngine
-        from durable_mcp.engine.store.sqlite import default_store_path
+        from durable_mcp.paths import default_store_path
 
         engine = LocalEngine(store=store or default_store_path())
         try:

@@ -33,12 +33,6 @@ _LIBRARY_MODULES = ("mcp", "mcp_types", "pydantic", "pydantic_core")
 _TOOLS = TypeAdapter(list[Tool])
 
 
-def default_cache_dir() -> Path:
-    """The user's cache directory (XDG on Linux)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "durable-mcp"
-
-
 def fingerprint(package_root: Path = _PACKAGE_ROOT) -> str:
     digest = hashlib.sha256(f"{__version__}|{sys.version}".encode())
     for directory, dirs, files in os.walk(package_root):

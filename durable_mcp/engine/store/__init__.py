@@ -2,6 +2,6 @@
 
 from durable_mcp.engine.store.base import ExecutionStore, ExecutionSummary
 from durable_mcp.engine.store.memory import MemoryStore
-from durable_mcp.engine.store.sqlite import SqliteStore, default_store_path
+from durable_mcp.engine.store.sqlite import SqliteStore
 
-__all__ = ["ExecutionStore", "ExecutionSummary", "MemoryStore", "SqliteStore", "default_store_path"]
+__all__ = ["ExecutionStore", "ExecutionSummary", "MemoryStore", "SqliteStore"]

@@ -53,11 +53,6 @@ CREATE TABLE IF NOT EXISTS clock (id INTEGER PRIMARY KEY CHECK (id = 1), offset 
 """
 
 
-def default_store_path() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "durable-mcp" / "executions.sqlite3"
-
-
 def _encode(value: Any) -> Any:
     if isinstance(value, datetime):
         return {"$dt": value.timestamp()}
