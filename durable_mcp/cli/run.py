@@ -98,8 +98,7 @@ def node_invoker_factory(engine: Any, closers: list[Any]) -> Any:
             return python_factory(handler_ref, stub_steps)
         from durable_mcp.runtimes import select_invoker
 
-        stubs = engine.stub_steps if stub_steps is None else stub_steps
-        invoker = select_invoker(handler_ref, service=engine.service, stub_steps=stubs)
+        invoker = select_invoker(handler_ref, service=engine.service, stub_steps=engine.stubs_for(stub_steps))
         closers.append(invoker)
         return invoker
 

@@ -129,13 +129,15 @@ class LocalEngine:
             log_sink=self.service.append_logs,
         )
 
+    def stubs_for(self, stored: Json | None) -> Json:
+        """The stubs to resume an execution with: those it stored, else (stored before stubs were kept)
+        this engine's."""
+        return self.stub_steps if stored is None else stored
+
     def _stored_invoker(self, handler_ref: str, stub_steps: Json | None) -> Invoker:
         """The service's invoker factory: a Python handler reference, with the stubs it was started with."""
         return PythonInvoker(
-            handler_ref,
-            self.service,
-            stub_steps=self.stub_steps if stub_steps is None else stub_steps,
-            log_sink=self.service.append_logs,
+            handler_ref, self.service, stub_steps=self.stubs_for(stub_steps), log_sink=self.service.append_logs
         )
 
     def register_function(

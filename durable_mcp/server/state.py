@@ -50,7 +50,7 @@ class AppState:
             path.parent.mkdir(parents=True, exist_ok=True)
             engine = LocalEngine(store=str(path))
             # Executions of an earlier server process resume in a worker rebuilt from what they stored.
-            engine.service.invoker_factory = lambda ref, stubs: self.local_invoker(ref, stubs or {})[1]
+            engine.service.invoker_factory = lambda ref, stubs: self.local_invoker(ref, engine.stubs_for(stubs))[1]
             self._engine = engine
         return self._engine
 
