@@ -7,11 +7,11 @@ error, never a skip.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 from pathlib import Path
 
+from tests.support.install_once import bin_dir_with
 from tests.support.node_toolchain import DURABLE_JS, link_node_modules, toolchain
 
 # The versions these tests were verified with (CLI output wording, bootstrap template version 33).
@@ -35,11 +35,8 @@ def install_cdk(project: Path) -> Path:
 
 def cdk_bin_dir() -> Path:
     """A directory holding only ``cdk``: what `npm install -g aws-cdk` puts on PATH."""
-    exposed = toolchain(CDK_PROJECT_PACKAGES) / "global-bin"
-    exposed.mkdir(exist_ok=True)
-    with contextlib.suppress(FileExistsError):  # another test worker made it first
-        (exposed / "cdk").symlink_to(exposed.parent / "node_modules" / ".bin" / "cdk")
-    return exposed
+    root = toolchain(CDK_PROJECT_PACKAGES)
+    return bin_dir_with(root / "global-bin", root / "node_modules" / ".bin" / "cdk")
 
 
 def cdk(cwd: Path, *args: str, timeout: int = 300) -> str:

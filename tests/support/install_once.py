@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 from collections.abc import Callable
 from pathlib import Path
@@ -20,3 +21,15 @@ def install_once(root: Path, install: Callable[[Path], None]) -> Path:
             install(root)
             done.write_text("ok")
     return root
+
+
+def bin_dir_with(directory: Path, executable: Path) -> Path:
+    """``directory`` holding only a link to ``executable``, to put on PATH as a global install would.
+
+    Only that one program: putting the whole ``bin`` of a tool's venv or node_modules on PATH would also
+    put its interpreter and helpers there.
+    """
+    directory.mkdir(exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # another test worker made it first
+        (directory / executable.name).symlink_to(executable)
+    return directory

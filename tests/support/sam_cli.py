@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
+from tests.support.install_once import bin_dir_with
 from tests.support.python_venvs import cached_venv
 
 # The version these tests were verified with (its templates, output wording and build validation).
@@ -13,15 +13,7 @@ SAM_CLI_VERSION = "1.170.0"
 
 
 def sam_bin_dir(version: str = SAM_CLI_VERSION) -> Path:
-    """A directory holding only ``sam``.
-
-    Only ``sam`` is exposed so that putting the directory on PATH does not also put the SAM CLI's own
-    Python interpreter there (``sam build`` looks for the function's runtime on PATH).
-    """
+    """A directory holding only ``sam``, not the SAM CLI's own Python (``sam build`` looks for the
+    function's runtime on PATH)."""
     venv = cached_venv(f"sam-cli-{version}", [f"aws-sam-cli=={version}"])
-    exposed = venv.parent / "bin"
-    exposed.mkdir(exist_ok=True)
-    link = exposed / "sam"
-    with contextlib.suppress(FileExistsError):  # another test worker made it first
-        link.symlink_to(venv / "bin" / "sam")
-    return exposed
+    return bin_dir_with(venv.parent / "bin", venv / "bin" / "sam")
