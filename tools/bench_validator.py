@@ -234,30 +234,50 @@ def throughput(lines: int, repeat: int) -> None:
 
 
 def phase_split(lines: int, repeat: int) -> None:
-    """Where a TS/JS check spends its time: parse, lowering to the IR, rule engine (best of ``repeat`` each)."""
-    from tree_sitter import Parser
+    """Where a TS/JS check spends its time (parse, lowering to the IR, rule engine), and the floor under it.
+
+    A 0.5 ratio leaves the whole post-parse work a budget equal to the parse. The floor columns time what
+    any Python lowering must at least do: obtain the syntax nodes of the kinds it handles (here with
+    tree-sitter's own C query, the cheapest way to get them as Python objects) and read each one's kind
+    once; plus today's rule engine on the finished IR.
+    """
+    from tree_sitter import Parser, Query, QueryCursor
 
     from durable_mcp.validator.engine import analyse
-    from durable_mcp.validator.frontend_ts import ScriptLowering, _language, lower_script
+    from durable_mcp.validator.frontend_ts import HANDLERS, ScriptLowering, _language, lower_script
 
     print(f"\nPhase split (ms, best of {repeat}; parse with a fresh Parser; collector paused as in check_source):")
-    print(f"{'language':<12}{'parse':>8}{'lower':>8}{'analyse':>9}")
+    print(f"{'language':<12}{'parse':>8}{'lower':>8}{'analyse':>9}{'budget':>8}{'nodes':>8}{'floor':>8}")
     for language in ("typescript", "javascript"):
         source = generate(language, lines)
         data = source.encode()
-        parser = Parser(_language(language, False))
+        grammar = _language(language, False)
+        parser = Parser(grammar)
         root = parser.parse(data).root_node
         text = source if source.isascii() else None
         module = lower_script(source, "big", language)
-        parse = best_time(lambda d=data, p=parser: p.parse(d), repeat)
+        kinds = [kind for kind in sorted(HANDLERS) if grammar.id_for_node_kind(kind, True) is not None]
+        query = Query(grammar, "\n".join(f"({kind}) @n" for kind in kinds))
+
+        def touch_nodes(d: bytes = data, p: Parser = parser, q: Query = query) -> int:
+            found = QueryCursor(q).captures(p.parse(d).root_node).get("n", [])
+            return sum(node.kind_id for node in found)
+
         gc.disable()  # as check_source does while it analyses a file
         try:
-            lower = best_time(lambda d=data, lang=language, t=text, r=root:
-                              ScriptLowering(d, lang, False, t).lower(r), repeat)
-            rules = best_time(lambda m=module: analyse(m, "big"), repeat)
+            parse, lower, rules, nodes = best_times([
+                lambda d=data, p=parser: p.parse(d),
+                lambda d=data, lang=language, t=text, r=root: ScriptLowering(d, lang, False, t).lower(r),
+                lambda m=module: analyse(m, "big"),
+                touch_nodes,
+            ], repeat)
         finally:
             gc.enable()
-        print(f"{language:<12}{parse * 1e3:>8.1f}{lower * 1e3:>8.1f}{rules * 1e3:>9.1f}")
+        nodes -= parse
+        print(f"{language:<12}{parse * 1e3:>8.1f}{lower * 1e3:>8.1f}{rules * 1e3:>9.1f}{parse * 1e3:>8.1f}"
+              f"{nodes * 1e3:>8.1f}{(nodes + rules) * 1e3:>8.1f}")
+    print("budget = post-parse time a 0.5 ratio allows; nodes = obtaining the handled nodes and reading each "
+          "kind once; floor = nodes + analyse, before any lowering logic")
 
 
 def main() -> int:
