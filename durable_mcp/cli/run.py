@@ -158,6 +158,9 @@ def report(engine: Any, arn: str, output_format: str) -> int:
             "error": result.error,
             "events": to_jsonable(result.events),
         }
+        note = engine.waiting_note(arn)
+        if note is not None:
+            document["waiting"] = note
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     else:
         sys.stdout.write(timeline(engine, result))
@@ -177,6 +180,9 @@ def timeline(engine: Any, result: Any) -> str:
         for callback in engine.open_callbacks(result.execution_arn):
             name = callback.name or callback.parent_name or callback.operation_id
             lines.append(f"Waiting:   callback {name!r} id {callback.callback_id}")
+        note = engine.waiting_note(result.execution_arn)
+        if note is not None:
+            lines.append(f"Waiting:   {note}")
     lines.append("Events:")
     start = result.events[0]["EventTimestamp"] if result.events else None
     for event in result.events:

@@ -22,7 +22,7 @@ def settled_invoke(service: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     if kwargs.get("InvocationType", "RequestResponse") != "RequestResponse" or not arn:
         return response
     again = {**kwargs, "DurableExecutionName": arn.split("/")[-2]}
-    while _busy(service.record(arn)):
+    while _busy(service.record(arn)) and service.waiting_for_function(arn) is None:
         service.wait_for_news(SETTLE_POLL_S)
         response = service.invoke(**again)
     return response

@@ -159,6 +159,7 @@ class LocalEngine:
         service's ``invoker_factory`` must then know how to rebuild it). ``stub_steps`` (default: the
         engine's) are stored with them too.
         """
+        waiting = self.service.waiting_for(name)
         if isinstance(handler_or_invoker, str):
             handler_or_invoker = absolute_ref(handler_or_invoker)
             handler_ref = handler_or_invoker
@@ -176,6 +177,19 @@ class LocalEngine:
             handler_ref=handler_ref,
             stub_steps=stub_steps if stub_steps is not None else (self.stub_steps or None),
         )
+        for arn in waiting:  # they waited for this function: run them on until they end or wait again
+            self._drive(arn)
+
+    def waiting_note(self, arn: str) -> str | None:
+        """Why an execution that is owed an invocation does not run in this process, and the way on."""
+        function = self.service.waiting_for_function(arn)
+        if function is None:
+            return None
+        return (f"The execution is owed an invocation, but its function {function!r} is not registered in this "
+                "process and the execution stored no handler to rebuild it from (it was started by an older "
+                "durable-mcp, or through the library with a handler object). Nothing was lost: run its handler "
+                f"again as function {function!r} (a dry-run of the same handler file registers that name) and "
+                "the execution resumes from its checkpoints.")
 
     def start(
         self,

@@ -106,6 +106,10 @@ class DurableService:
         self._functions: dict[str, RegisteredFunction] = {}
         self._timers = TimerHeap()
         self._due: deque[str] = deque()
+        # Executions due for an invocation whose function this process does not know (no handler
+        # registered, none stored to rebuild): they keep their state and wait, by function name, until
+        # the function is registered, instead of being failed for a gap in this process's registry.
+        self._parked: dict[str, set[str]] = {}
         # Executions with callbacks to offer to callback_handler or chained invokes to fail once
         # their invocation ends, so the driver never scans every record.
         self._attention: dict[str, None] = {}
@@ -127,6 +131,7 @@ class DurableService:
         handler_ref: str | None = None,
         stub_steps: Json | None = None,
     ) -> RegisteredFunction:
+        """Register (or replace) a function; executions that were waiting for it are due again."""
         if not 1 <= execution_timeout_s <= MAX_EXECUTION_TIMEOUT:
             raise InvalidParameterValueException(f"ExecutionTimeout must be 1-{MAX_EXECUTION_TIMEOUT} seconds.")
         fn = RegisteredFunction(
@@ -134,10 +139,27 @@ class DurableService:
         )
         with self._lock:
             self._functions[name] = fn
+            for arn in sorted(self._parked.pop(name, ())):
+                self._due.append(arn)
+            self._wake.notify_all()
         return fn
 
     def function(self, name: str) -> RegisteredFunction | None:
         return self._functions.get(name)
+
+    def waiting_for(self, function_name: str) -> list[str]:
+        """Executions owed an invocation that wait for ``function_name`` to be registered."""
+        with self._lock:
+            return sorted(self._parked.get(function_name, ()))
+
+    def waiting_for_function(self, arn: str) -> str | None:
+        """The function name an execution waits for when it is owed an invocation that this process
+        cannot run (its function is not registered here), else None."""
+        with self._lock:
+            rec = self._records.get(arn)
+            if rec is None or rec.terminal or arn not in self._parked.get(rec.function_name, ()):
+                return None
+            return rec.function_name
 
     # ------------------------------------------------------------------ records
 
@@ -521,14 +543,11 @@ class DurableService:
             return None
         invoker = self._invoker_for(rec)
         if invoker is None:
-            first = len(rec.events)
-            error = {
-                "ErrorType": "ResourceNotFoundException",
-                "ErrorMessage": f"No handler is registered for function {rec.function_name}; "
-                "register it before resuming this execution.",
-            }
-            changed = self._complete(rec, ExecutionStatus.FAILED, error=error)
-            self._commit(rec, changed, first)
+            rec.invoke_due = True  # still owed an invocation: it runs once the function is registered
+            parked = self._parked.setdefault(rec.function_name, set())
+            if rec.arn not in parked:
+                parked.add(rec.arn)
+                log.warning("execution waits for its function", function=rec.function_name, execution=rec.arn)
             return None
         token = rec.rotate_token()
         rec.token_live = True

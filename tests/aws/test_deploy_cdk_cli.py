@@ -57,14 +57,18 @@ def scaffold_typescript(tmp_path: Path) -> Path:
     return project
 
 
-def scaffold_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, venv: bool = True) -> Path:
+def scaffold_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, venv: bool = True,
+                    cdk_installed: bool = True) -> Path:
     """A scaffolded Python CDK project as after `pip install -e '.[deploy]'` into its .venv (when ``venv``),
-    with the CDK CLI installed globally (on PATH), as its README asks."""
+    with the CDK CLI installed globally (on PATH) when ``cdk_installed``, else only Node.js's npx."""
     preview = render_project(ProjectSpec(name="order flow", language="python", iac="cdk", pattern="basic"))
     project = Path(write_project(preview, tmp_path / "py", allowed_roots=[tmp_path]).root)
     if venv:
         install_cdk_python(project)
-    monkeypatch.setenv("PATH", f"{cdk_bin_dir()}{os.pathsep}{os.environ['PATH']}")
+    if cdk_installed:
+        monkeypatch.setenv("PATH", f"{cdk_bin_dir()}{os.pathsep}{os.environ['PATH']}")
+    else:
+        assert shutil.which("npx") is not None and shutil.which("cdk") is None, "needs npx and no global cdk"
     return project
 
 
@@ -351,7 +355,8 @@ def test_a_scaffolded_python_cdk_app_is_planned_from_its_venv_and_applied(
 def test_a_python_cdk_app_without_aws_cdk_lib_is_told_to_install_its_deploy_extra(
     aws_env, tmp_path, monkeypatch
 ):
-    project = scaffold_python(tmp_path, monkeypatch, venv=False)
+    # No CDK CLI installed either: the planner runs it through npx, as the project's README does.
+    project = scaffold_python(tmp_path, monkeypatch, venv=False, cdk_installed=False)
     # The python3 the CLI finds first is one without aws-cdk-lib (this test run's own).
     shims = tmp_path / "shims"
     shims.mkdir()

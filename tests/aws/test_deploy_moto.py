@@ -143,6 +143,22 @@ def test_cdk_projects_need_a_stack_name_and_the_cdk_cli(clients, tmp_path, monke
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     with pytest.raises(UserError, match="CDK projects need stack_name"):
         plan_deployment(tmp_path, clients=clients)
-    with pytest.raises(UserError, match="CDK CLI was not found"):
+    with pytest.raises(UserError, match=r"neither the CDK CLI nor Node\.js's npx was found"):
         plan_deployment(tmp_path, stack_name="OrderFlowStack", clients=clients)
+    assert status("OrderFlowStack") is None
+
+
+@pytest.mark.node
+def test_without_an_installed_cdk_cli_npx_fetches_it_and_a_registry_failure_is_explained(
+        clients, tmp_path, monkeypatch):
+    (tmp_path / "cdk.json").write_text('{"app": "python3 app.py"}')
+    assert shutil.which("cdk") is None and shutil.which("npx") is not None
+    monkeypatch.setenv("npm_config_registry", "http://127.0.0.1:9/")  # nothing listens there
+    monkeypatch.setenv("npm_config_cache", str(tmp_path / "npm-cache"))
+    monkeypatch.setenv("npm_config_fetch_retries", "0")
+    with pytest.raises(UserError) as raised:
+        plan_deployment(tmp_path, stack_name="OrderFlowStack", clients=clients)
+    message = str(raised.value)
+    assert message.startswith("npx could not fetch the CDK CLI (aws-cdk@2) from the npm registry (ECONNREFUSED).")
+    assert "`npx --yes aws-cdk@2` failed" in message
     assert status("OrderFlowStack") is None

@@ -122,3 +122,21 @@ def test_run_and_callback_drive_a_javascript_handler_under_node(tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     finished = json.loads(done.stdout)
     assert (finished["status"], finished["result"]) == ("SUCCEEDED", {"total": 42, "answer": "[1]"})
+
+
+def test_callback_for_an_execution_whose_function_is_unknown_says_it_waits_and_why(tmp_path: Path) -> None:
+    from durable_mcp.engine.local import LocalEngine
+    from tests.engine.handlers.flows import approval
+
+    store = tmp_path / "s.sqlite3"
+    engine = LocalEngine(store=store)  # a handler object: no reference stored for a later process
+    arn = engine.start(approval, "{}", function_name="approvals")
+    callback_id = engine.callback_id(arn)
+    engine.close()
+    assert callback_id is not None
+
+    done = cli("callback", "succeed", callback_id, "--result", '"ok"', "--store", str(store))
+
+    assert done.returncode == 0, done.stderr
+    assert "Status:    RUNNING" in done.stdout
+    assert "Waiting:   The execution is owed an invocation, but its function 'approvals'" in done.stdout

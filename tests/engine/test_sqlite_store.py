@@ -56,6 +56,37 @@ def test_an_execution_waiting_for_a_callback_survives_a_restart(tmp_path: Path) 
     second.close()
 
 
+def test_an_execution_whose_function_this_process_does_not_know_waits_instead_of_failing(tmp_path: Path) -> None:
+    # Registered as a callable, the function leaves no handler reference a later process could rebuild.
+    from tests.engine.handlers.flows import approval
+
+    store = tmp_path / "executions.sqlite3"
+    first = LocalEngine(store=store)
+    arn = first.start(approval, json.dumps({}), function_name="approvals")
+    callback_id = first.callback_id(arn)
+    first.close()
+    assert callback_id is not None
+
+    second = LocalEngine(store=store)
+    second.send_callback_success(callback_id, b'"yes"')
+    assert second.result(arn).status == "RUNNING"
+    assert second.service.waiting_for_function(arn) == "approvals"
+    note = second.waiting_note(arn)
+    assert note is not None and "'approvals'" in note and "Nothing was lost" in note
+    assert not any(e["EventType"] == "ExecutionFailed" for e in second.history(arn))
+    second.close()
+
+    third = LocalEngine(store=store)  # still owed its invocation after another restart
+    third.run_until_idle()
+    assert third.service.waiting_for_function(arn) == "approvals"
+    third.register_function("approvals", approval)  # resumes what waited for it
+    assert third.service.waiting_for_function(arn) is None
+    assert third.waiting_note(arn) is None
+    result = third.result(arn)
+    assert (result.status, result.result) == ("SUCCEEDED", '"yes"')
+    third.close()
+
+
 def test_sqlite_uses_wal_and_appends_events(tmp_path: Path) -> None:
     store = tmp_path / "e.sqlite3"
     engine = LocalEngine(store=store)

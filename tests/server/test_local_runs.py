@@ -141,3 +141,36 @@ async def test_a_resume_after_a_server_restart_keeps_the_step_stubs(tmp_path: Pa
         assert sent.structured_content["execution_status"] == "SUCCEEDED", sent
         final = await c.call_tool("get_durable_execution", {"execution_arn": run["execution_arn"]})
         assert '"receipt": "stubbed"' in final.structured_content["result"]
+
+
+@pytest.mark.anyio
+async def test_an_execution_stored_without_its_handler_waits_for_it_and_resumes_when_it_is_run_again(
+        tmp_path: Path) -> None:
+    import importlib.util
+
+    from durable_mcp.engine.local import LocalEngine
+    from durable_mcp.runtimes.refs import function_name_for
+
+    # As an older durable-mcp (or the library with a handler object) left it: no handler reference stored.
+    ref = f"{HANDLERS / 'approval.py'}:handler"
+    spec = importlib.util.spec_from_file_location("approval_without_ref", HANDLERS / "approval.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    library = LocalEngine(store=tmp_path / "store.sqlite3")
+    arn = library.start(module.handler, '{"order": "o-9"}', function_name=function_name_for(ref))
+    callback_id = library.callback_id(arn)
+    library.close()
+    assert callback_id is not None
+
+    async with server(tmp_path, allow_write=True, allow_sensitive_data_access=True) as c:
+        sent = (await c.call_tool("send_durable_callback", {"callback_id": callback_id, "outcome": "succeed",
+                                                            "result": "approved"})).structured_content
+        assert sent["execution_status"] == "RUNNING", sent
+        assert "Nothing was lost" in sent["message"], sent
+        diagnosis = (await c.call_tool("diagnose_durable_execution", {"execution_arn": arn})).structured_content
+        assert "is not registered in this process" in diagnosis["findings"][0], diagnosis
+        await c.call_tool("run_durable_function_locally", {"handler": ref, "input": {"order": "o-10"}})
+        final = (await c.call_tool("get_durable_execution", {"execution_arn": arn})).structured_content
+        assert final["status"] == "SUCCEEDED", final
+        assert '"decision": "approved"' in final["result"]

@@ -43,6 +43,8 @@ _CDK_MISSING_ASSET = re.compile(r"Cannot find asset at (\S+)")
 _CDK_NO_SUCH_STACK = "No stacks match the name(s)"
 _PYTHON_MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
 _CDK_LIBRARIES = ("aws_cdk", "constructs")
+# npx could not fetch the CLI (npm 10+ prints "npm error", older "npm ERR!")
+_NPM_FETCH_FAILED = re.compile(r"npm (?:ERR!|error) code (E[A-Z0-9_]+)")
 # Prefixed with the CloudFormation stack name (the "Stack ARN:" line it prints last can be empty).
 _CDK_CREATING_CHANGE_SET = re.compile(
     r"^([A-Za-z][A-Za-z0-9-]*): creating CloudFormation changeset\.\.\.$", re.MULTILINE
@@ -57,9 +59,18 @@ def sam_cli() -> str | None:
     return shutil.which("sam")
 
 
-def cdk_cli(project_dir: Path) -> str | None:
+CDK_CLI_PACKAGE = "aws-cdk@2"
+
+
+def cdk_cli(project_dir: Path) -> list[str] | None:
+    """The command that runs the CDK CLI: the project's own, the installed one, else npx fetching it (as
+    the scaffolded README of a Python CDK project, which has no package.json, tells its user)."""
     local = project_dir / "node_modules" / ".bin" / "cdk"
-    return str(local) if local.is_file() else shutil.which("cdk")
+    installed = str(local) if local.is_file() else shutil.which("cdk")
+    if installed is not None:
+        return [installed]
+    npx = shutil.which("npx")
+    return [npx, "--yes", CDK_CLI_PACKAGE] if npx is not None else None
 
 
 def _env(settings: AwsSettings, region: str) -> dict[str, str]:
@@ -118,7 +129,8 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str], explain: Explain | Non
         tail = "\n".join(output.strip().splitlines()[-15:])
         hint = explain(output) if explain is not None else None
         lead = f"{hint}\n" if hint else ""
-        raise UserError(f"{lead}`{' '.join(argv[:3])}` failed (exit {done.returncode}):\n{tail}")
+        command = " ".join([Path(argv[0]).name, *argv[1:3]])
+        raise UserError(f"{lead}`{command}` failed (exit {done.returncode}):\n{tail}")
     return output
 
 
@@ -246,6 +258,11 @@ def npm_build(project_dir: Path, *, region: str, settings: AwsSettings, before: 
 
 
 def _explain_cdk_failure(output: str) -> str | None:
+    if fetch := _NPM_FETCH_FAILED.search(output):
+        return (
+            f"npx could not fetch the CDK CLI ({CDK_CLI_PACKAGE}) from the npm registry ({fetch.group(1)}). "
+            "Install it once where the registry is reachable (`npm install -g aws-cdk`), then plan again."
+        )
     if missing := _PYTHON_MISSING_MODULE.search(output):
         module = missing.group(1)
         what = "aws-cdk-lib" if module.split(".")[0] in _CDK_LIBRARIES else f"the module {module}"
@@ -305,11 +322,12 @@ def cdk_prepare_change_set(
         in_project = " or `npm install --save-dev aws-cdk` in the project"
         local = in_project if (project_dir / "package.json").is_file() else ""
         raise UserError(
-            f"This is a CDK project but the CDK CLI was not found. Install it with Node.js's npm (`npm install "
-            f"-g aws-cdk`{local}) and bootstrap the account once (`cdk bootstrap`), then plan again."
+            f"This is a CDK project but neither the CDK CLI nor Node.js's npx was found. Install Node.js and "
+            f"the CLI (`npm install -g aws-cdk`{local}) and bootstrap the account once (`cdk bootstrap`), "
+            "then plan again."
         )
     argv = [
-        cdk,
+        *cdk,
         "deploy",
         stack_name,
         "--method=prepare-change-set",

@@ -160,10 +160,15 @@ def _mark_event(event: dict[str, Any]) -> dict[str, Any]:
 def diagnose_durable_execution(ctx: Context[Any, Any], execution_arn: Arn) -> Diagnosis:
     """Explain an execution (read-only): why it failed, what it waits for and until when, pending callback ids
     and deadlines, retries, non-determinism, timeouts, next steps, console link."""
+    from durable_mcp.aws.arns import parse_execution_arn
     from durable_mcp.inspect.queries import diagnose_execution
 
     state = state_of(ctx)
-    return diagnose_execution(state.aws().lambda_for(execution_arn), execution_arn, _sensitive(state))
+    diagnosis = diagnose_execution(state.aws().lambda_for(execution_arn), execution_arn, _sensitive(state))
+    note = state.engine().waiting_note(execution_arn) if parse_execution_arn(execution_arn).is_local else None
+    if note is not None:
+        diagnosis.findings.insert(0, note)
+    return diagnosis
 
 
 def get_durable_execution_logs(
@@ -281,8 +286,10 @@ def send_durable_callback(
                 raise UserError(f"The local engine refused the callback: {exc.message} See its state with "
                                 f"diagnose_durable_execution(execution_arn={arn!r}).") from exc
             status = engine.service.get_durable_execution(DurableExecutionArn=arn)["Status"]
+            note = engine.waiting_note(arn)
+        message = f"Sent {outcome}; the local execution {arn} is now {status}."
         return ControlOutcome(status="done", target=callback_id, local=True, execution_status=status,
-                              message=f"Sent {outcome}; the local execution {arn} is now {status}.")
+                              message=f"{message} {note}" if note else message)
     client = state.aws().lambda_client()
     if outcome == "succeed":
         done = control.send_callback_success(client, callback_id, result)
