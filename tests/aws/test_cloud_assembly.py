@@ -77,3 +77,34 @@ def test_a_broken_asset_manifest_leaves_the_bucket_unknown(tmp_path):
     stack = read_synthesized_stack(tmp_path, "Orders", account=ACCOUNT, region=REGION)
 
     assert stack is not None and stack.asset_buckets == []
+
+
+def test_a_stack_inside_a_stage_is_found_in_its_nested_assembly_by_the_path_the_cli_lists(tmp_path):
+    # The layout `cdk synth` (2.1148) writes for `new Stage(app, "Prod", {env: {region: "eu-west-1"}})`
+    # holding the stack "Orders": the root manifest points at assembly-Prod/, where the stack has an
+    # artifact id of its own and the CLI's path as its display name.
+    write_assembly(tmp_path, environment="aws://unknown-account/unknown-region")  # a top-level namesake
+    root = tmp_path / "cdk.out"
+    manifest = json.loads((root / "manifest.json").read_text())
+    manifest["artifacts"]["assembly-Prod"] = {
+        "type": "cdk:cloud-assembly", "properties": {"directoryName": "assembly-Prod", "displayName": "Prod"}}
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    nested = root / "assembly-Prod"
+    nested.mkdir()
+    stack_id = "ProdOrders2EDBF9CE"
+    (nested / "manifest.json").write_text(json.dumps({"version": "55.0.0", "artifacts": {
+        f"{stack_id}.assets": {"type": "cdk:asset-manifest", "properties": {"file": f"{stack_id}.assets.json"}},
+        stack_id: {"type": "aws:cloudformation:stack", "environment": "aws://unknown-account/eu-west-1",
+                   "displayName": "Prod/Orders", "dependencies": [f"{stack_id}.assets"],
+                   "properties": {"templateFile": f"{stack_id}.template.json", "stackName": "Prod-Orders"}},
+    }}))
+    destination = {"bucketName": "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}", "objectKey": "f.zip"}
+    (nested / f"{stack_id}.assets.json").write_text(json.dumps({"files": {"f": {"destinations": {"d": destination}}}}))
+
+    stack = read_synthesized_stack(tmp_path, "Prod/Orders", account=ACCOUNT, region=REGION)
+
+    assert stack is not None
+    assert (stack.stack_name, stack.region) == ("Prod-Orders", "eu-west-1")
+    assert stack.asset_buckets == [f"cdk-hnb659fds-assets-{ACCOUNT}-eu-west-1"]
+    top = read_synthesized_stack(tmp_path, "Orders", account=ACCOUNT, region=REGION)
+    assert top is not None and top.region is None  # the top-level stack of that id is still the one found

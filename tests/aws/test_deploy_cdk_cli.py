@@ -180,6 +180,19 @@ def test_parameters_reach_the_change_set_of_a_stack_named_apart_from_its_id(cdk_
     assert deployed_function(name)["Environment"]["Variables"] == {"GREETING": "bonjour"}
 
 
+def test_a_stack_inside_a_stage_is_planned_by_the_path_the_cli_lists(cdk_env, tmp_path, monkeypatch):
+    project, name = greeting_project(tmp_path, monkeypatch)
+    monkeypatch.setenv("GREETING_STAGE", "Beta")
+    clients = AwsClients()
+
+    plan = plan_deployment(project, stack_name="Beta/GreetingStack", clients=clients, poll_seconds=0)
+
+    assert plan.stack_name == name and plan.change_set_type == "CREATE"
+    assert plan.artifact_bucket == ASSETS_BUCKET  # read from the Stage's nested assembly
+    apply_deployment(plan, clients=clients, poll_seconds=0)
+    assert deployed_function(name)["Environment"]["Variables"] == {"GREETING": "hello"}
+
+
 def test_declined_cdk_plan_leaves_no_stack(cdk_env, tmp_path, monkeypatch):
     project, name = greeting_project(tmp_path, monkeypatch)
     plan = plan_deployment(project, stack_name="GreetingStack", clients=AwsClients(), poll_seconds=0)

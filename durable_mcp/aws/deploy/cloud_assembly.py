@@ -15,6 +15,8 @@ from pydantic import BaseModel
 _STACK = "aws:cloudformation:stack"
 _ASSET_MANIFEST = "cdk:asset-manifest"
 _UNKNOWN_REGION = "unknown-region"
+_NESTED_ASSEMBLY = "cdk:cloud-assembly"  # a Stage's stacks, in a folder of their own
+_MAX_NESTING = 8
 
 
 class SynthesizedStack(BaseModel):
@@ -44,17 +46,35 @@ def _entries(value: Any) -> list[dict[str, Any]]:
     return [item for item in value.values() if isinstance(item, dict)] if isinstance(value, dict) else []
 
 
+def _find_stack(assembly: Path, stack_id: str, depth: int = 0) -> tuple[Path, dict[str, Any], dict[str, Any]] | None:
+    """(assembly folder, its artifacts, the stack's entry) for ``stack_id``: a top-level stack id, or the
+    path the CLI lists for a stack inside a Stage (``Prod/Orders``), which lives in a nested assembly
+    (``assembly-Prod/``) under an artifact id of its own."""
+    artifacts = _read_json(assembly / "manifest.json").get("artifacts")
+    if not isinstance(artifacts, dict) or depth > _MAX_NESTING:
+        return None
+    for artifact_id, entry in artifacts.items():
+        if not isinstance(entry, dict) or entry.get("type") != _STACK:
+            continue
+        if stack_id in (artifact_id, entry.get("displayName")):
+            return assembly, artifacts, entry
+    for entry in _entries(artifacts):
+        directory = (entry.get("properties") or {}).get("directoryName")
+        if entry.get("type") == _NESTED_ASSEMBLY and isinstance(directory, str) and directory:
+            found = _find_stack(assembly / directory, stack_id, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
 def read_synthesized_stack(
     project_dir: Path, stack_id: str, *, account: str, region: str
 ) -> SynthesizedStack | None:
     """The stack ``stack_id`` as last synthesized; None when the assembly is missing or lacks it."""
-    assembly = _output_dir(project_dir)
-    artifacts = _read_json(assembly / "manifest.json").get("artifacts")
-    if not isinstance(artifacts, dict):
+    found = _find_stack(_output_dir(project_dir), stack_id)
+    if found is None:
         return None
-    stack = artifacts.get(stack_id)
-    if not isinstance(stack, dict) or stack.get("type") != _STACK:
-        return None
+    assembly, artifacts, stack = found
     properties = stack.get("properties") or {}
     pinned = str(stack.get("environment", "")).rsplit("/", 1)[-1]
     stack_region = pinned if pinned and pinned != _UNKNOWN_REGION else None

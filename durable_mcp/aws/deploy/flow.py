@@ -161,8 +161,9 @@ def _empty_change_set(stacks: StackClient, stack: str) -> str:
 
 def _plan_with_cdk(project: Path, stacks: StackClient, stack_id: str, params: dict[str, str]) -> DeploymentPlan:
     notes: list[str] = []
-    # Assumes the stack is named after its id, the CDK default; the name the CLI reports is used below.
-    stack_to_plan_against(stacks, stack_id, notes)
+    # Assumes the CDK's default name, the id (a Stage's `Prod/Orders` is `Prod-Orders`); the name the
+    # synthesized assembly gives is used below.
+    stack_to_plan_against(stacks, stack_id.replace("/", "-"), notes)
     region, settings = stacks.clients.region(), stacks.clients.settings
     tools.require_npm_install(project, "The CDK app")
     built = tools.npm_build(project, region=region, settings=settings, before="synthesizing")
