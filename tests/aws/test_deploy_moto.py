@@ -87,6 +87,13 @@ def test_second_plan_is_an_update(clients, tmp_path):
         project, stack_name="cfn-update", parameters={"Stage": "u"}, clients=clients, poll_seconds=0
     )
     assert second.change_set_type == "UPDATE"
+    # Planned again at once (within the same second): a change set of its own, the earlier one kept.
+    third = plan_deployment(
+        project, stack_name="cfn-update", parameters={"Stage": "u"}, clients=clients, poll_seconds=0
+    )
+    assert third.change_set_name != second.change_set_name
+    summaries = boto3.client("cloudformation").list_change_sets(StackName="cfn-update")["Summaries"]
+    assert {second.change_set_name, third.change_set_name} <= {s["ChangeSetName"] for s in summaries}
 
 
 def test_sam_project_is_expanded_and_deployed(clients, tmp_path):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 from durable_mcp.aws.deploy import tools
@@ -31,6 +29,7 @@ from durable_mcp.aws.deploy.stack import (
     creates,
     decline_plan,
     describe_plan,
+    new_change_set_name,
     stack_to_plan_against,
 )
 from durable_mcp.aws.errors import aws_call
@@ -169,9 +168,7 @@ def _plan_with_cdk(project: Path, stacks: StackClient, stack_id: str, params: di
     built = tools.npm_build(project, region=region, settings=settings, before="synthesizing")
     if built:
         notes.append(built)
-    # Unique per plan: the CDK CLI first deletes any change set of the same name on the stack, which
-    # would silently drop another plan's change set made within the same second.
-    name = f"durable-mcp-{datetime.now(UTC).strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
+    name = new_change_set_name()
     prepared = tools.cdk_prepare_change_set(
         project,
         stack_name=stack_id,

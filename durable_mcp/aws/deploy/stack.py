@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -118,6 +119,12 @@ def creates(stack: dict[str, Any] | None) -> bool:
     return stack is None or stack["StackStatus"] == "REVIEW_IN_PROGRESS"
 
 
+def new_change_set_name() -> str:
+    """A change set name no other plan uses: two plans made within the same second must not meet (the CDK
+    CLI deletes a change set of the same name first; CreateChangeSet refuses one)."""
+    return f"durable-mcp-{datetime.now(UTC).strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
+
+
 def stack_to_plan_against(stacks: StackClient, stack_name: str, notes: list[str]) -> dict[str, Any] | None:
     """The stack a new change set applies to, or None to create one.
 
@@ -150,7 +157,7 @@ def create_plan(
     notes = list(notes)
     existing = stack_to_plan_against(stacks, stack_name, notes)
     creating = creates(existing)
-    name = f"durable-mcp-{datetime.now(UTC).strftime('%Y%m%d%H%M%S')}"
+    name = new_change_set_name()
     kwargs: dict[str, Any] = {
         "StackName": stack_name,
         "ChangeSetName": name,
