@@ -50,7 +50,7 @@ def build_history(target: int) -> list[dict[str, Any]]:
         add("ContextStarted", Id=ctx, Name=f"batch-{index}", SubType="RunInChildContext")
         for offset in range(6):
             op = f"s-{index}-{offset}"
-            common = {"Id": op, "Name": f"item-{index}-{offset}", "SubType": "Step", "ParentId": ctx}
+            common: dict[str, Any] = {"Id": op, "Name": f"item-{index}-{offset}", "SubType": "Step", "ParentId": ctx}
             add("StepStarted", **common)
             if offset == 0:
                 error = {"Payload": {"ErrorType": "Transient", "ErrorMessage": "retry me"}}
@@ -95,7 +95,7 @@ def build_history(target: int) -> list[dict[str, Any]]:
         )
         add("InvocationCompleted", {"StartTimestamp": clock, "EndTimestamp": clock, "RequestId": f"r{index}"})
         index += 1
-    failing = {"Id": "final", "Name": "charge", "SubType": "Step"}
+    failing: dict[str, Any] = {"Id": "final", "Name": "charge", "SubType": "Step"}
     add("StepStarted", **failing)
     add(
         "StepFailed",

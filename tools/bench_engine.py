@@ -24,18 +24,24 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from aws_durable_execution_sdk_python import DurableContext, StepContext, durable_execution
+from aws_durable_execution_sdk_python.concurrency.models import BatchResult
 from aws_durable_execution_sdk_python.config import Duration, MapConfig
+
+
+def _value(value: int, _step_context: StepContext) -> int:
+    return value
 
 
 @durable_execution
 def steps_handler(event: Any, context: DurableContext) -> int:
     total = 0
     for index in range(int(event)):
-        total += context.step(lambda _ctx, i=index: i, name=f"step-{index}")
+        total += context.step(partial(_value, index), name=f"step-{index}")
     return total
 
 
@@ -56,7 +62,7 @@ def _map_item(ctx: DurableContext, item: int, _index: int, _items: Any) -> int:
 @durable_execution
 def map_handler(event: Any, context: DurableContext) -> int:
     items = list(range(int(event)))
-    results = context.map(items, _map_item, name="map", config=MapConfig(max_concurrency=len(items)))
+    results: BatchResult[int] = context.map(items, _map_item, name="map", config=MapConfig(max_concurrency=len(items)))
     return sum(results.get_results())
 
 

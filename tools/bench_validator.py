@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -219,11 +220,11 @@ def throughput(lines: int, repeat: int) -> None:
             path = Path(tmp) / f"big{suffix}"
             path.write_text(source, encoding="utf-8")
             fns: list[Callable[[], object]] = [
-                lambda s=source, lang=language, p=str(path): check_source(s, lang, p, selected),
+                partial(check_source, source, language, str(path), selected),
                 bare_parse(language, source),
             ]
             if rg_cli is not None:
-                fns.append(lambda p=str(path): rg_cli._analyse(p))
+                fns.append(partial(rg_cli._analyse, str(path)))
             ours, bare, *peer = best_times(fns, repeat)
             peer_rate = f"{count / peer[0]:>17,.0f}" if peer else f"{'n/a':>17}"
             versus = f"{peer[0] / ours:>8.2f}x" if peer else f"{'n/a':>9}"
@@ -241,10 +242,13 @@ def phase_split(lines: int, repeat: int) -> None:
     tree-sitter's own C query, the cheapest way to get them as Python objects) and read each one's kind
     once; plus today's rule engine on the finished IR.
     """
-    from tree_sitter import Parser, Query, QueryCursor
+    from tree_sitter import Node, Parser, Query, QueryCursor
 
     from durable_mcp.validator.engine import analyse
     from durable_mcp.validator.frontend_ts import HANDLERS, ScriptLowering, _language, lower_script
+
+    def lower_once(data: bytes, language: str, text: str | None, root: Node) -> object:
+        return ScriptLowering(data, language, False, text).lower(root)
 
     print(f"\nPhase split (ms, best of {repeat}; parse with a fresh Parser; collector paused as in check_source):")
     print(f"{'language':<12}{'parse':>8}{'lower':>8}{'analyse':>9}{'budget':>8}{'nodes':>8}{'floor':>8}")
@@ -266,9 +270,9 @@ def phase_split(lines: int, repeat: int) -> None:
         gc.disable()  # as check_source does while it analyses a file
         try:
             parse, lower, rules, nodes = best_times([
-                lambda d=data, p=parser: p.parse(d),
-                lambda d=data, lang=language, t=text, r=root: ScriptLowering(d, lang, False, t).lower(r),
-                lambda m=module: analyse(m, "big"),
+                partial(parser.parse, data),
+                partial(lower_once, data, language, text, root),
+                partial(analyse, module, "big"),
                 touch_nodes,
             ], repeat)
         finally:
