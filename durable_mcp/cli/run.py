@@ -178,8 +178,7 @@ def timeline(engine: Any, result: Any) -> str:
         lines.append(f"Error:     the execution ran past its ExecutionTimeout of {timeout} seconds")
     if result.status in WAITING:
         for callback in engine.open_callbacks(result.execution_arn):
-            name = callback.name or callback.parent_name or callback.operation_id
-            lines.append(f"Waiting:   callback {name!r} id {callback.callback_id}")
+            lines.append(f"Waiting:   callback {callback.label!r} id {callback.callback_id}")
         note = engine.waiting_note(result.execution_arn)
         if note is not None:
             lines.append(f"Waiting:   {note}")

@@ -57,6 +57,9 @@ class OpenCallback(BaseModel):
     operation_id: str
     timeout_seconds: int | None
     heartbeat_timeout_seconds: int | None
+    label: str
+    """The name its author gave it: a wait_for_callback's own name (its inner callback carries a name the
+    SDK made up), else the callback's name, else its operation id."""
 
 
 def parse_callback_answers(on_callback: Mapping[str, str]) -> dict[str, CallbackAnswer]:
@@ -251,6 +254,8 @@ class LocalEngine:
                     operation_id=op["Id"],
                     timeout_seconds=meta.get("Timeout") or None,
                     heartbeat_timeout_seconds=meta.get("HeartbeatTimeout") or None,
+                    label=(parent.get("Name") if parent.get("SubType") == "WaitForCallback" else None)
+                    or op.get("Name") or op["Id"],
                 )
             )
         return found

@@ -38,6 +38,7 @@ async def test_dry_run_waits_on_callback_then_finishes_after_answer(tmp_path: Pa
         callback_id = next(p["callback_id"] for p in pending if p["kind"] == "callback")
         assert next(p["operation_name"] for p in pending if p["kind"] == "callback") == "approval"
         assert callback_id == out["pending_callbacks"][0]["callback_id"]
+        assert out["pending_callbacks"][0]["name"] == "approval"  # the name its author gave, not the SDK's
         sent = await c.call_tool("send_durable_callback",
                                  {"callback_id": callback_id, "outcome": "succeed", "result": "approved"})
         assert sent.structured_content["execution_status"] == "SUCCEEDED", sent

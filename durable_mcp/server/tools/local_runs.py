@@ -43,14 +43,8 @@ class DryRunResult(BaseModel):
 
 
 def _pending_callbacks(engine: Any, arn: str) -> list[PendingCallback]:
-    record = engine.service.record(arn)
-    found = []
-    for op in record.ops.values():
-        if op["Type"] == "CALLBACK" and op["Status"] == "STARTED":
-            parent = record.ops.get(op.get("ParentId") or "", {})
-            found.append(PendingCallback(name=op.get("Name") or parent.get("Name") or op["Id"],
-                                         callback_id=op["CallbackDetails"]["CallbackId"]))
-    return found
+    return [PendingCallback(name=callback.label, callback_id=callback.callback_id)
+            for callback in engine.open_callbacks(arn)]
 
 
 def _start(state: AppState, handler: str, payload: str | None, stubs: dict[str, Any],
