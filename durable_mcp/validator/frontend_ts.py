@@ -35,6 +35,7 @@ FUNCTION_TYPES = frozenset({"arrow_function", "function_expression", "function",
                             "generator_function", "generator_function_declaration", "method_definition"})
 PARAMETER_PREFIXES = frozenset({"decorator", "accessibility_modifier", "override_modifier", "readonly", "comment"})
 STRINGY = frozenset({"string", "template_string"})
+PROMISE_CHAIN = frozenset({"then", "catch", "finally"})
 SKIP_TYPES = frozenset({"identifier", "shorthand_property_identifier", "string_fragment", "escape_sequence",
                         "statement_identifier", "private_property_identifier", "empty_statement",
                         "type_annotation", "type_arguments", "type_parameters", "interface_declaration",
@@ -795,6 +796,10 @@ class ScriptLowering:
         if awaited or self.src[max(0, start - 16):start].rstrip().endswith((b"await", b"return")):
             return
         parent = node.parent
+        # `op.then(...).catch(...)` settles (or floats) with the chain it starts: judge the whole chain.
+        while parent is not None and parent.type == "member_expression" and parent.parent is not None \
+                and parent.parent.type == "call_expression" and self.text(parent.children[-1]) in PROMISE_CHAIN:
+            parent = parent.parent.parent
         floating = False
         if parent is None:
             return
