@@ -49,6 +49,7 @@ def _analyse(source: str, language: str, path: str) -> list[Finding]:
         from durable_mcp.validator.templates import check_template
 
         return check_template(source, path, language)
+    from durable_mcp.validator.columns import in_characters
     from durable_mcp.validator.engine import analyse
 
     # Every replay region and test marker names the SDK ("durable_execution", "DurableContext",
@@ -69,7 +70,7 @@ def _analyse(source: str, language: str, path: str) -> list[Finding]:
         return [_syntax_finding(path, line, column, exc.msg or "invalid syntax")]
     except (ValueError, RecursionError) as exc:  # null bytes, pathologically deep nesting
         return [_syntax_finding(path, 1, 1, str(exc) or type(exc).__name__)]
-    return analyse(module, path)
+    return in_characters(analyse(module, path), source)
 
 
 def _syntax_finding(path: str, line: int, column: int, message: str) -> Finding:

@@ -10,6 +10,7 @@ from functools import cache
 from tree_sitter import Language, Node, Parser
 
 from durable_mcp.validator import sources_js as S
+from durable_mcp.validator.columns import ColumnMap
 from durable_mcp.validator.ir import (
     Call,
     Callback,
@@ -1007,7 +1008,8 @@ def lower_script(source: str, path: str, language: str, syntax_only: bool = Fals
     root = tree.root_node
     if root.has_error:
         bad = _error_node(root)
-        line, column = bad.start_point[0] + 1, bad.start_point[1] + 1
+        line = bad.start_point[0] + 1
+        column = ColumnMap(source).column(line, bad.start_point[1] + 1)  # SyntaxError columns count characters
         kind = f"missing {bad.type}" if bad.is_missing else "unexpected syntax"
         raise SyntaxError(kind, (path, line, column, ""))
     if syntax_only:

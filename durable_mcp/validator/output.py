@@ -138,6 +138,7 @@ def render_sarif(report: ValidationReport) -> str:
             "tool": {"driver": {"name": "durable-mcp-validator", "version": __version__,
                                 "informationUri": "durable://reference/rules", "rules": descriptors}},
             "results": results,
+            "columnKind": "unicodeCodePoints",  # columns count characters (see validator/columns.py)
         }],
     }
     return json.dumps(log, indent=2) + "\n"

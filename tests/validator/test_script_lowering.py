@@ -39,9 +39,9 @@ def test_columns_and_fix_text_stay_exact_after_non_ascii_text() -> None:
     report = validate_source(SDK + textwrap.dedent(code), "typescript")
     (finding,) = report.findings
     assert (finding.line, finding.rule) == (4, "DR001")
-    # Columns count UTF-8 bytes, as tree-sitter reports them; the fix must cover exactly `Date.now()`.
-    line = (SDK + textwrap.dedent(code)).splitlines()[3].encode()
-    assert line[finding.column - 1:finding.end_column - 1] == b"Date.now()"
+    # Columns count characters (tree-sitter's byte columns are converted); the fix covers exactly `Date.now()`.
+    line = (SDK + textwrap.dedent(code)).splitlines()[3]
+    assert line[finding.column - 1:finding.end_column - 1] == "Date.now()"
     assert finding.fix is not None
     assert "Date.now()" in finding.fix.edits[0].text
 
