@@ -1,4 +1,4 @@
-"""``durable-mcp validate PATH... [--format text|json|sarif] [--select ...] [--ignore ...]``."""
+"""``durable-mcp validate PATH... [--format text|json|sarif] [--select ...] [--ignore ...] [--fix]``."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     parser.add_argument("--select", default=None, help="comma-separated rule ids or prefixes to enable")
     parser.add_argument("--ignore", default=None, help="comma-separated rule ids or prefixes to disable")
+    parser.add_argument("--fix", action="store_true",
+                        help="apply the safe autofixes to the files, then report what remains (summary on stderr)")
     parser.set_defaults(handler=run)
 
 
@@ -26,9 +28,21 @@ def _codes(value: str | None) -> list[str] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from durable_mcp.validator.api import validate_paths
+    from durable_mcp.validator.api import resolve_selection, validate_paths
     from durable_mcp.validator.output import RENDERERS
 
-    report = validate_paths(args.paths, select=_codes(args.select), ignore=_codes(args.ignore))
+    select, ignore = _codes(args.select), _codes(args.ignore)
+    report = validate_paths(args.paths, select=select, ignore=ignore)
+    if args.fix:
+        from durable_mcp.validator.autofix import apply_safe_fixes
+
+        outcome = apply_safe_fixes(report.findings, resolve_selection(select, ignore))
+        for note in outcome.skipped:
+            sys.stderr.write(f"{note}\n")
+        files = len(outcome.files)
+        sys.stderr.write(f"Fixed {outcome.fixed} finding{'' if outcome.fixed == 1 else 's'} in {files} "
+                         f"file{'' if files == 1 else 's'}.\n")
+        if outcome.files:
+            report = validate_paths(args.paths, select=select, ignore=ignore)
     sys.stdout.write(RENDERERS[args.format](report))
     return 1 if report.has_errors else 0
