@@ -76,3 +76,33 @@ def test_validate_fix_applies_the_safe_fixes_and_reports_what_remains(tmp_path: 
                            capture_output=True, text=True, timeout=120, check=False)
     assert "Fixed 0 findings in 0 files." in again.stderr
     assert (tmp_path / "handler.ts").read_text() == ts
+
+
+def test_every_safe_fix_in_the_corpus_removes_its_finding_and_keeps_the_file_parsing(corpus: Path) -> None:
+    from durable_mcp.validator.api import check_source, resolve_selection
+    from durable_mcp.validator.discover import language_for
+    from durable_mcp.validator.models import Finding
+
+    selected = resolve_selection()
+    fixed_files = 0
+    for path in sorted(p for p in corpus.rglob("*") if p.is_file()):
+        text = path.read_text(encoding="utf-8")
+        language = language_for(path, text)
+        if language not in ("python", "typescript", "javascript"):
+            continue
+        before = check_source(text, language, str(path), selected)
+        safe = [f for f in before if f.fix is not None and f.fix.applicability == "safe"]
+        if not safe:
+            continue
+        fixed, applied = apply_fixes(text, [f.fix for f in safe if f.fix is not None])
+        after = check_source(fixed, language, str(path), selected)
+
+        def keys(findings: list[Finding]) -> set[tuple[int, str]]:
+            return {(f.line, f.rule) for f in findings}
+
+        assert not any(f.rule == "DR000" for f in after), (path, fixed)
+        assert applied == len(safe), path  # no two safe fixes of one file overlap
+        assert not keys(safe) & keys(after), (path, sorted(keys(safe) & keys(after)))
+        assert keys(after) <= keys(before), (path, sorted(keys(after) - keys(before)))  # nothing new
+        fixed_files += 1
+    assert fixed_files >= 8
