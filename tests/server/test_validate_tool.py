@@ -32,6 +32,26 @@ async def test_inline_source_finding_links_its_rule_page() -> None:
     finding = next(f for f in out["findings"] if f["rule"] == "DR001")
     assert finding["line"] == 8
     assert finding["docs"] == "durable://reference/rules/DR001"
+    assert out["fixed_source"] is None  # wrapping the clock read in a step is a suggestion, not a safe fix
+
+
+@pytest.mark.anyio
+async def test_inline_source_comes_back_with_its_safe_fixes_applied() -> None:
+    source = (
+        'import { withDurableExecution, DurableContext } from "@aws/durable-execution-sdk-js";\n'
+        "export const handler = withDurableExecution(async (e: unknown, context: DurableContext) => {\n"
+        '  console.log("hi");\n'
+        '  context.wait("pause", { seconds: 5 });\n'
+        "});\n"
+    )
+    async with Client(build_server(Settings())) as client:
+        out = (await client.call_tool("validate_durable_code",
+                                      {"source": source, "language": "typescript"})).structured_content
+        again = (await client.call_tool("validate_durable_code",
+                                        {"source": out["fixed_source"], "language": "typescript"})).structured_content
+    assert sorted(f["rule"] for f in out["findings"]) == ["DR008", "DR011"]
+    assert 'context.logger.info("hi");\n  await context.wait("pause", { seconds: 5 });' in out["fixed_source"]
+    assert again["findings"] == [] and again["fixed_source"] is None
 
 
 @pytest.mark.anyio

@@ -24,6 +24,8 @@ class ValidationResult(BaseModel):
     warnings: int
     summary: str
     findings: list[LinkedFinding]
+    fixed_source: str | None = Field(
+        default=None, description="inline source only: the source with every safe autofix applied (None if none)")
 
 
 def validate_durable_code(
@@ -40,12 +42,14 @@ def validate_durable_code(
     from durable_mcp.errors import UserError, check_language
     from durable_mcp.validator.api import validate_paths, validate_source
 
+    fixed_source: str | None = None
     if source is not None:
         if not language:
             raise UserError("Give language with inline source: python, typescript, javascript, cloudformation or sam.")
         if language.strip().lower() not in TEMPLATE_LANGUAGES:
             language = check_language(language)
         report = validate_source(source, language, select=select, ignore=ignore)
+        fixed_source = _with_safe_fixes(source, report.findings)
     elif paths:
         report = validate_paths(paths, select=select, ignore=ignore)
     else:
@@ -57,7 +61,16 @@ def validate_durable_code(
         warnings=sum(f.severity == "warning" for f in findings),
         summary=report.summary,
         findings=findings,
+        fixed_source=fixed_source,
     )
+
+
+def _with_safe_fixes(source: str, findings: list[Finding]) -> str | None:
+    from durable_mcp.validator.autofix import apply_fixes
+
+    safe = [f.fix for f in findings if f.fix is not None and f.fix.applicability == "safe"]
+    fixed, applied = apply_fixes(source, safe)
+    return fixed if applied else None
 
 
 def register(mcp: MCPServer[Any]) -> None:
