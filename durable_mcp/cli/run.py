@@ -36,6 +36,11 @@ def register(sub: Any) -> None:
         help='checkpoint step NAME as returning JSON without running it; {"ErrorType":..,"ErrorMessage":..} '
         "makes it raise; repeatable",
     )
+    parser.add_argument(
+        "--stub-invoke", action="append", default=[], metavar="FUNCTION=JSON",
+        help="answer a chained context.invoke of FUNCTION with JSON instead of calling it (an ErrorType "
+        "object makes it fail); repeatable",
+    )
     parser.add_argument("--format", choices=("timeline", "json"), default="timeline")
     parser.add_argument("--invocation-timeout", type=float, default=900.0, metavar="S",
                         help="seconds one invocation may run (Lambda's function timeout)")
@@ -123,17 +128,18 @@ def run(args: argparse.Namespace) -> int:
     closers: list[Any] = []
     engine.service.invoker_factory = node_invoker_factory(engine, closers)
     try:
+        invoke_stubs = {name: _json(value, f"--stub-invoke {name}")
+                        for name, value in _pairs(args.stub_invoke, "--stub-invoke").items()} or None
         if is_node_ref(args.handler_ref):
             from durable_mcp.runtimes.refs import parse_handler_ref
 
             ref = str(parse_handler_ref(args.handler_ref))
             invoker = engine.service.invoker_factory(ref, None)
-            engine.register_function(args.function_name, invoker, handler_ref=ref)
-            handler: Any = None
+            engine.register_function(args.function_name, invoker, handler_ref=ref, stub_invokes=invoke_stubs)
         else:
-            handler = args.handler_ref
+            engine.register_function(args.function_name, args.handler_ref, stub_invokes=invoke_stubs)
         arn = engine.start(
-            handler,
+            None,
             payload,
             function_name=args.function_name,
             execution_timeout_s=args.execution_timeout,

@@ -54,6 +54,8 @@ class ExecutionRecord:
     # The step stubs the execution was started with: a resume in another process must not run for real a
     # step the user replaced.
     stub_steps: Json | None = None
+    # Function name -> the result a chained invoke of it checkpoints instead (a dry-run's stand-ins).
+    stub_invokes: Json | None = None
     pause: Json | None = None
     pause_requested: bool = False
     timeout_extension_s: float = 0.0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from durable_mcp.engine.errors import InvalidParameterValueException, ResourceNotFoundException
-from durable_mcp.engine.invoker import Invoker
+from durable_mcp.engine.invoker import FunctionCaller, Invoker
 from durable_mcp.engine.model import LATEST, Json, function_arn
 
 DEFAULT_EXECUTION_TIMEOUT_S = 86_400
@@ -22,6 +22,9 @@ class RegisteredFunction:
     retention_days: int = 14
     handler_ref: str | None = None
     stub_steps: Json | None = None
+    stub_invokes: Json | None = None
+    caller: FunctionCaller | None = None
+    """Set for a standard (not durable) function: chained invokes call it once, it starts no execution."""
 
     def resolve(self, qualifier: str | None) -> str:
         """The version a qualifier runs, or ResourceNotFoundException."""

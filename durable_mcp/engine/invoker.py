@@ -16,6 +16,15 @@ class Invoker(Protocol):
         ...
 
 
+class FunctionCaller(Protocol):
+    """A standard (not durable) Lambda function, as a chained invoke may target: one call, no checkpoints."""
+
+    def call(self, payload: str | None, *, timeout_s: float) -> str | None:
+        """Run the function on the JSON ``payload`` and return its JSON response; raise
+        :class:`InvocationFailed` when it fails."""
+        ...
+
+
 InvokerFactory = Callable[[str, Json | None], Invoker]
 """Rebuilds an invoker from what an execution stores (its handler reference and step stubs), so that
 another process can resume it: a callback answered tomorrow, after the server restarted."""

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from durable_mcp.engine.functions import DEFAULT_EXECUTION_TIMEOUT_S
-from durable_mcp.engine.invoker import Invoker
+from durable_mcp.engine.invoker import FunctionCaller, Invoker
 from durable_mcp.engine.model import Json, OperationStatus, OperationType
 from durable_mcp.engine.python_invoker import PythonInvoker, absolute_ref
 from durable_mcp.engine.service import (
@@ -123,7 +123,9 @@ class LocalEngine:
         if callback_handler is not None:
             self.service.callback_handler = callback_handler
 
-    def _python_invoker(self, handler: str | Callable[..., Any], function_name: str = "local-function") -> Invoker:
+    def _python_invoker(
+        self, handler: str | Callable[..., Any], function_name: str = "local-function"
+    ) -> PythonInvoker:
         return PythonInvoker(
             handler,
             self.service,
@@ -154,20 +156,26 @@ class LocalEngine:
         retention_days: int = 14,
         handler_ref: str | None = None,
         stub_steps: Json | None = None,
+        stub_invokes: Json | None = None,
     ) -> None:
         """Make a handler callable by name (``start``, ``Invoke`` and chained ``context.invoke``).
 
         A Python handler reference (``path.py:handler``) is stored with its executions so another
         process can resume them; for an invoker object, ``handler_ref`` says what to store (the
         service's ``invoker_factory`` must then know how to rebuild it). ``stub_steps`` (default: the
-        engine's) are stored with them too.
+        engine's) and ``stub_invokes`` (function name -> the result a chained invoke of it returns)
+        are stored with them too. A Python handler not wrapped by ``@durable_execution`` is a standard
+        Lambda function: chained invokes call it once with their payload, as Lambda does.
         """
         waiting = self.service.waiting_for(name)
         if isinstance(handler_or_invoker, str):
             handler_or_invoker = absolute_ref(handler_or_invoker)
             handler_ref = handler_or_invoker
+        caller: FunctionCaller | None = None
+        invoker: Invoker
         if isinstance(handler_or_invoker, str) or not hasattr(handler_or_invoker, "invoke"):
-            invoker = self._python_invoker(handler_or_invoker, name)
+            python = self._python_invoker(handler_or_invoker, name)
+            invoker, caller = python, (None if python.durable else python)
         else:
             invoker = handler_or_invoker
         self.service.register_function(
@@ -179,6 +187,8 @@ class LocalEngine:
             retention_days=retention_days,
             handler_ref=handler_ref,
             stub_steps=stub_steps if stub_steps is not None else (self.stub_steps or None),
+            stub_invokes=stub_invokes,
+            caller=caller,
         )
         for arn in waiting:  # they waited for this function: run them on until they end or wait again
             self._drive(arn)

@@ -30,6 +30,7 @@ import hashlib
 import importlib
 import importlib.util
 import io
+import json
 import logging
 import sys
 import threading
@@ -43,6 +44,7 @@ from typing import Any
 
 from durable_mcp.engine.invoker import InvocationFailed, timeout_error
 from durable_mcp.engine.model import Json
+from durable_mcp.engine.stubs import is_stub_error
 from durable_mcp.errors import UserError
 
 _PROCESS_LOCK = threading.RLock()
@@ -183,6 +185,12 @@ class _LambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
+def is_durable_handler(handler: Callable[..., Any]) -> bool:
+    """True for a function wrapped by the SDK's ``@durable_execution`` (its wrapper's code lives in the SDK)."""
+    code = getattr(handler, "__code__", None)
+    return code is not None and "aws_durable_execution_sdk_python" in Path(code.co_filename).parts
+
+
 def error_object(exc: BaseException) -> Json:
     """Lambda's error for an unhandled exception: bare class name for builtins, else qualified.
     A handler that exits the process is Lambda's ``Runtime.ExitError``."""
@@ -288,9 +296,6 @@ def _stub_error(error: Mapping[str, Any]) -> Exception:
     return cls(str(error.get("ErrorMessage") or ""))
 
 
-def is_stub_error(value: Any) -> bool:
-    return isinstance(value, Mapping) and set(value) <= {"ErrorType", "ErrorMessage"} and "ErrorType" in value
-
 
 @contextlib.contextmanager
 def _stubbed_steps(stubs: Mapping[str, Any] | None) -> Iterator[None]:
@@ -351,14 +356,33 @@ class PythonInvoker:
         invocation_input = DurableExecutionInvocationInputWithClient.from_durable_execution_invocation_input(
             DurableExecutionInvocationInput.from_json_dict(event), LambdaClient(client=self._client)
         )
-        request_id = f"{arn.rsplit('/', 1)[-1][:8]}-{time.monotonic_ns() % 10**12:012d}"
+        output = self._run(arn, arn.rsplit("/", 1)[-1][:8], invocation_input, timeout_s)
+        if not isinstance(output, dict):
+            raise InvocationFailed(
+                {
+                    "ErrorType": "InvalidInvocationOutput",
+                    "ErrorMessage": f"The handler returned {type(output).__name__} instead of a durable invocation "
+                    "output. Is it decorated with @durable_execution?",
+                }
+            )
+        return output
+
+    def call(self, payload: str | None, *, timeout_s: float) -> str | None:
+        """Run the handler as a standard Lambda function: the parsed payload in, its JSON response out."""
+        event = json.loads(payload) if payload else {}
+        return json.dumps(self._run("", self._function_name[:8], event, timeout_s))
+
+    def _run(self, arn: str, request_prefix: str, event: Any, timeout_s: float) -> Any:
+        """Call the handler on ``event`` in a thread with Lambda's context, its output captured into the
+        execution's log; its exception or a timeout is the invocation's failure."""
+        request_id = f"{request_prefix}-{time.monotonic_ns() % 10**12:012d}"
         context = _LambdaContext(self._function_name, "$LATEST", request_id, time.monotonic() + timeout_s)
         lines: list[str] = []
         box: dict[str, Any] = {}
 
         def run() -> None:
             try:
-                box["output"] = self._handler(invocation_input, context)
+                box["output"] = self._handler(event, context)
             except BaseException as exc:  # the handler's failure is the invocation's result
                 box["error"] = exc
 
@@ -372,20 +396,16 @@ class PythonInvoker:
             duration_ms = (time.monotonic() - started) * 1000
             lines.append(f"END RequestId: {request_id}")
             lines.append(f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms")
-        if self.log_sink is not None:
+        if self.log_sink is not None and arn:
             self.log_sink(arn, lines)
         if worker.is_alive():
             # The thread cannot be killed; its token is revoked, so its late checkpoints are refused.
             raise InvocationFailed(timeout_error(timeout_s))
         if "error" in box:
             raise InvocationFailed(error_object(box["error"]))
-        output = box.get("output")
-        if not isinstance(output, dict):
-            raise InvocationFailed(
-                {
-                    "ErrorType": "InvalidInvocationOutput",
-                    "ErrorMessage": f"The handler returned {type(output).__name__} instead of a durable invocation "
-                    "output. Is it decorated with @durable_execution?",
-                }
-            )
-        return output
+        return box.get("output")
+
+    @property
+    def durable(self) -> bool:
+        """Whether the handler is wrapped by the SDK's ``durable_execution`` (else a standard function)."""
+        return is_durable_handler(self._handler)

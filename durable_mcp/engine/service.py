@@ -34,11 +34,12 @@ from durable_mcp.engine.errors import (
 )
 from durable_mcp.engine.execution import ExecutionRecord
 from durable_mcp.engine.functions import DEFAULT_EXECUTION_TIMEOUT_S, RegisteredFunction, parse_function_name
-from durable_mcp.engine.invoker import InvocationFailed, Invoker, InvokerFactory, invalid_output
+from durable_mcp.engine.invoker import FunctionCaller, InvocationFailed, Invoker, InvokerFactory, invalid_output
 from durable_mcp.engine.model import (
     DEFAULT_HISTORY_PAGE,
     DEFAULT_STATE_PAGE,
     EXECUTION_NAME_PATTERN,
+    LATEST,
     MAX_ASYNC_PAYLOAD,
     MAX_CALLBACK_RESULT,
     MAX_EXECUTION_TIMEOUT,
@@ -58,6 +59,7 @@ from durable_mcp.engine.model import (
 from durable_mcp.engine.paging import first_page, page_bounds, replay_state
 from durable_mcp.engine.store.base import ExecutionStore, ExecutionSummary, StoreConflict
 from durable_mcp.engine.store.memory import MemoryStore
+from durable_mcp.engine.stubs import stub_outcome
 from durable_mcp.engine.timers import Timer, TimerHeap, TimerKind
 
 log = structlog.get_logger()
@@ -110,6 +112,8 @@ class DurableService:
         # registered, none stored to rebuild): they keep their state and wait, by function name, until
         # the function is registered, instead of being failed for a gap in this process's registry.
         self._parked: dict[str, set[str]] = {}
+        # Chained invokes of standard functions (or stubbed ones) to answer: (execution ARN, operation id).
+        self._calls: deque[tuple[str, str]] = deque()
         # Executions with callbacks to offer to callback_handler or chained invokes to fail once
         # their invocation ends, so the driver never scans every record.
         self._attention: dict[str, None] = {}
@@ -130,12 +134,18 @@ class DurableService:
         retention_days: int = 14,
         handler_ref: str | None = None,
         stub_steps: Json | None = None,
+        stub_invokes: Json | None = None,
+        caller: FunctionCaller | None = None,
     ) -> RegisteredFunction:
-        """Register (or replace) a function; executions that were waiting for it are due again."""
+        """Register (or replace) a function; executions that were waiting for it are due again.
+
+        With ``caller`` it is a standard (not durable) function: chained invokes call it once.
+        """
         if not 1 <= execution_timeout_s <= MAX_EXECUTION_TIMEOUT:
             raise InvalidParameterValueException(f"ExecutionTimeout must be 1-{MAX_EXECUTION_TIMEOUT} seconds.")
         fn = RegisteredFunction(
-            name, invoker, version, tuple(aliases), execution_timeout_s, retention_days, handler_ref, stub_steps
+            name, invoker, version, tuple(aliases), execution_timeout_s, retention_days, handler_ref, stub_steps,
+            stub_invokes, caller,
         )
         with self._lock:
             self._functions[name] = fn
@@ -177,6 +187,9 @@ class DurableService:
                 rec.invoke_due = True
             if rec.invoke_due:
                 self._due.append(rec.arn)
+            for op_id, meta in rec.op_meta.items():
+                if "Call" in meta and rec.ops.get(op_id, {}).get("Status") == OperationStatus.STARTED:
+                    self._calls.append((rec.arn, op_id))
             if rec.pending_children or rec.opened_callbacks:
                 self._attention[rec.arn] = None
 
@@ -351,6 +364,10 @@ class DurableService:
             if fn is None:
                 raise ResourceNotFoundException(f"Function not found: {function_arn(function_name)}")
             version = fn.resolve(qualifier)
+            if fn.caller is not None:
+                raise InvalidParameterValueException(
+                    f"Function {function_name} is not a durable function: it has no durable execution to start."
+                )
             name = execution_name or str(uuid.uuid4())
             if not EXECUTION_NAME_PATTERN.fullmatch(name):
                 raise InvalidParameterValueException("DurableExecutionName must match [a-zA-Z0-9-_]{1,64}.")
@@ -376,6 +393,7 @@ class DurableService:
                 start=now,
                 handler_ref=fn.handler_ref,
                 stub_steps=fn.stub_steps,
+                stub_invokes=fn.stub_invokes,
                 parent_arn=parent[0] if parent else None,
                 parent_operation_id=parent[1] if parent else None,
             )
@@ -493,6 +511,14 @@ class DurableService:
         details["Input"] = history.payload(payload)
         try:
             name, qualifier = parse_function_name(options["FunctionName"], None)
+            target = self._functions.get(name)
+            stubbed = name in (rec.stub_invokes or {})
+            if stubbed or (target is not None and target.caller is not None):
+                # A stub or a standard function: answered by one call once this invocation has ended.
+                details["ExecutedVersion"] = LATEST if stubbed or target is None else target.resolve(qualifier)
+                rec.op_meta[op["Id"]] = {"Call": {"Function": name, "Payload": payload, "Stub": stubbed}}
+                self._calls.append((rec.arn, op["Id"]))
+                return details
             child = self.start_execution(
                 name, payload, qualifier=qualifier, execution_name=None, parent=(rec.arn, op["Id"])
             )
@@ -704,6 +730,53 @@ class DurableService:
             return arn
         return None
 
+    def _pop_call(self, arns: set[str] | None) -> tuple[str, str] | None:
+        """A chained invoke of a standard or stubbed function whose invocation has ended, in scope."""
+        for _ in range(len(self._calls)):
+            arn, op_id = self._calls.popleft()
+            rec = self._records.get(arn)
+            if rec is None or rec.terminal or rec.ops.get(op_id, {}).get("Status") != OperationStatus.STARTED:
+                continue
+            if rec.token_live or (arns is not None and arn not in arns):
+                self._calls.append((arn, op_id))
+                continue
+            return arn, op_id
+        return None
+
+    def _answer_call(self, arn: str, op_id: str) -> None:
+        """Call the standard function (or read the stub) a chained invoke names, outside the lock, and
+        settle the operation with its response or its error."""
+        with self._lock:
+            rec = self._get(arn)
+            call = rec.op_meta[op_id]["Call"]
+            target = self._functions.get(call["Function"])
+            stubs = rec.stub_invokes or {}
+        result: str | None = None
+        error: Json | None = None
+        if call.get("Stub"):
+            result, error = stub_outcome(stubs.get(call["Function"]))
+        elif target is None or target.caller is None:
+            error = {"ErrorType": "ResourceNotFoundException",
+                     "ErrorMessage": f"Function not found: {function_arn(call['Function'])}"}
+        else:
+            try:
+                result = target.caller.call(call.get("Payload"), timeout_s=self.invocation_timeout_s)
+            except InvocationFailed as exc:
+                error = exc.error
+            except Exception as exc:  # the engine must survive any caller bug
+                error = {"ErrorType": type(exc).__name__, "ErrorMessage": str(exc)}
+        with self._lock:
+            rec = self._get(arn)
+            op = rec.ops.get(op_id)
+            if rec.terminal or op is None or op["Status"] != OperationStatus.STARTED:
+                return
+            first = len(rec.events)
+            if error is None:
+                self._settle_chained_invoke(rec, op, "Succeeded", now=self.clock.now(), result=result)
+            else:
+                self._settle_chained_invoke(rec, op, "Failed", now=self.clock.now(), error=error)
+            self._commit(rec, [op_id], first)
+
     def _settle_attention(self, arns: set[str] | None) -> None:
         """After an invocation ends: fail chained invokes that could not start, answer callbacks."""
         for arn in list(self._attention):
@@ -772,7 +845,11 @@ class DurableService:
                     arns = None if arn is None else self.scope_of(arn)
                     self._fire_due()
                     self._settle_attention(arns)
-                    due_arn = self._pop_due(arns)
+                    call = self._pop_call(arns)
+                    due_arn = None if call is not None else self._pop_due(arns)
+                if call is not None:
+                    self._answer_call(*call)
+                    continue
                 if due_arn is not None:
                     self.invoke_once(due_arn)
                     continue

@@ -59,6 +59,15 @@ def diagnose_folded(
         diagnosis.console_url = arn.console_url
         if arn.is_local:
             diagnosis.findings.append("Local execution (account 000000000000): a dry-run or local endpoint execution.")
+            failing = diagnosis.failing_operation
+            if diagnosis.cause is Cause.CHAINED_INVOKE_FAILED and failing is not None and failing.error is not None \
+                    and failing.error.type == "ResourceNotFoundException":
+                diagnosis.next_steps.insert(0, (
+                    f"{failing.chained_function or 'The invoked function'} does not run on the local engine: "
+                    "register it (a dry-run of its handler), or answer the invoke with a stand-in result: "
+                    "run_durable_function_locally(stub_invokes={name: result}) or `durable-mcp run ... "
+                    "--stub-invoke NAME=JSON`."
+                ))
         else:
             diagnosis.next_steps.append(f"Open the execution in the Lambda console: {arn.console_url}")
     return diagnosis

@@ -140,3 +140,13 @@ def test_callback_for_an_execution_whose_function_is_unknown_says_it_waits_and_w
     assert done.returncode == 0, done.stderr
     assert "Status:    RUNNING" in done.stdout
     assert "Waiting:   The execution is owed an invocation, but its function 'approvals'" in done.stdout
+
+
+def test_run_answers_a_chained_invoke_with_a_stub() -> None:
+    payload = json.dumps({"target": "payments", "payload": {"amount": 5}})
+    done = cli("run", f"{HANDLERS}:caller", "--input", payload, "--format", "json",
+               "--stub-invoke", 'payments={"receipt": "r-1"}')
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["result"] == {"receipt": "r-1"}
+    refused = cli("run", f"{HANDLERS}:caller", "--input", payload, "--stub-invoke", "payments={not json")
+    assert refused.returncode == 2 and "--stub-invoke payments" in refused.stderr

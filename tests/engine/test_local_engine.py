@@ -219,6 +219,52 @@ def test_chained_invoke_of_an_unknown_function_fails_the_operation() -> None:
     assert failed["ChainedInvokeFailedDetails"]["Error"]["Payload"]["ErrorType"] == "ResourceNotFoundException"
 
 
+def test_chained_invoke_of_a_standard_function_calls_it_once_with_the_payload() -> None:
+    engine = LocalEngine()
+    engine.register_function("add", flows.add)  # no @durable_execution: a standard Lambda function
+    arn = engine.start(flows.caller, json.dumps({"target": "add", "payload": {"a": 2, "b": 3}}))
+    result = engine.result(arn)
+    assert (result.status, result.result) == ("SUCCEEDED", {"sum": 5})
+    assert [e["EventType"] for e in result.events] == [
+        "ExecutionStarted", "ChainedInvokeStarted", "InvocationCompleted",
+        "ChainedInvokeSucceeded", "InvocationCompleted", "ExecutionSucceeded",
+    ]
+    started = result.events[1]["ChainedInvokeStartedDetails"]
+    assert "DurableExecutionArn" not in started  # it started no durable execution
+    assert [e["DurableExecutionArn"] for e in engine.service.list_durable_executions_by_function(
+        FunctionName="add")["DurableExecutions"]] == []
+
+    failing = engine.start(flows.caller, json.dumps({"target": "add", "payload": {}}))
+    failed = first(engine.result(failing).events, "ChainedInvokeFailed")
+    assert failed["ChainedInvokeFailedDetails"]["Error"]["Payload"]["ErrorType"] == "ValueError"
+
+
+def test_a_standard_function_has_no_durable_execution_to_start() -> None:
+    from durable_mcp.engine.errors import InvalidParameterValueException
+
+    engine = LocalEngine()
+    engine.register_function("add", flows.add)
+    with pytest.raises(InvalidParameterValueException, match="not a durable function"):
+        engine.start(None, "{}", function_name="add")
+
+
+@pytest.mark.parametrize(("stub", "status", "outcome"), [
+    ({"receipt": "r-1"}, "SUCCEEDED", {"receipt": "r-1"}),
+    ({"ErrorType": "PaymentDeclined", "ErrorMessage": "card"}, "FAILED", "PaymentDeclined"),
+])
+def test_stub_invokes_answer_a_chained_invoke_without_the_function(stub: Any, status: str, outcome: Any) -> None:
+    engine = LocalEngine()
+    engine.register_function("main", flows.caller, stub_invokes={"payments": stub})
+    arn = engine.start(None, json.dumps({"target": "payments", "payload": {"amount": 5}}), function_name="main")
+    result = engine.result(arn)
+    assert result.status == status
+    if status == "SUCCEEDED":
+        assert result.result == outcome
+    else:
+        failed = first(result.events, "ChainedInvokeFailed")
+        assert failed["ChainedInvokeFailedDetails"]["Error"]["Payload"]["ErrorType"] == outcome
+
+
 def test_handler_exception_fails_the_execution_with_the_sdk_error() -> None:
     engine, arn = run(flows.boom, {})
     result = engine.result(arn)

@@ -87,6 +87,24 @@ def test_an_execution_whose_function_this_process_does_not_know_waits_instead_of
     third.close()
 
 
+def test_a_resumed_execution_keeps_its_invoke_stubs(tmp_path: Path) -> None:
+    store = tmp_path / "executions.sqlite3"
+    first = LocalEngine(store=store)
+    first.register_function("main", f"{HANDLERS / 'flows.py'}:approve_then_call",
+                            stub_invokes={"payments": {"receipt": "stubbed"}})
+    arn = first.start(None, json.dumps({"target": "payments", "payload": {"amount": 5}}), function_name="main")
+    callback_id = first.callback_id(arn)
+    first.close()
+    assert callback_id is not None
+
+    # Another process: "payments" is registered nowhere, and the stub stored with the execution answers.
+    second = LocalEngine(store=store)
+    second.send_callback_success(callback_id, b'"ok"')
+    result = second.result(arn)
+    assert (result.status, result.result) == ("SUCCEEDED", {"receipt": "stubbed"})
+    second.close()
+
+
 def test_sqlite_uses_wal_and_appends_events(tmp_path: Path) -> None:
     store = tmp_path / "e.sqlite3"
     engine = LocalEngine(store=store)

@@ -175,3 +175,22 @@ async def test_an_execution_stored_without_its_handler_waits_for_it_and_resumes_
         final = (await c.call_tool("get_durable_execution", {"execution_arn": arn})).structured_content
         assert final["status"] == "SUCCEEDED", final
         assert '"decision": "approved"' in final["result"]
+
+
+@pytest.mark.anyio
+async def test_a_chained_invoke_of_a_function_that_does_not_run_here_is_answered_by_a_stub(tmp_path: Path) -> None:
+    ref = f"{HANDLERS / 'charge_remote.py'}:handler"
+    async with server(tmp_path, allow_write=True, allow_sensitive_data_access=True) as c:
+        missing = (await c.call_tool("run_durable_function_locally",
+                                     {"handler": ref, "input": {"amount": 5}})).structured_content
+        assert missing["status"] == "FAILED", missing
+        diagnosis = (await c.call_tool("diagnose_durable_execution",
+                                       {"execution_arn": missing["execution_arn"]})).structured_content
+        assert diagnosis["cause"] == "chained_invoke_failed", diagnosis
+        assert "stub_invokes" in diagnosis["next_steps"][0] and "payments" in diagnosis["next_steps"][0]
+
+        stubbed = (await c.call_tool("run_durable_function_locally", {
+            "handler": ref, "input": {"amount": 5}, "stub_invokes": {"payments": {"receipt": "r-1"}},
+        })).structured_content
+        assert stubbed["status"] == "SUCCEEDED", stubbed
+        assert '"receipt": "r-1"' in stubbed["result"]

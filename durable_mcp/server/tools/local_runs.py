@@ -48,7 +48,7 @@ def _pending_callbacks(engine: Any, arn: str) -> list[PendingCallback]:
 
 
 def _start(state: AppState, handler: str, payload: str | None, stubs: dict[str, Any],
-           execution_name: str | None, on_event: Any) -> str:
+           stub_invokes: dict[str, Any] | None, execution_name: str | None, on_event: Any) -> str:
     """Start a dry-run in a worker process: a handler that crashes, hangs or prints cannot take the
     server (or its stdout, the MCP channel) down with it. The handler and its stubs are stored with the
     execution, so a server started later can resume it (a callback answered tomorrow)."""
@@ -56,7 +56,8 @@ def _start(state: AppState, handler: str, payload: str | None, stubs: dict[str, 
 
     engine = state.engine()
     function, invoker = state.local_invoker(handler, stubs)
-    engine.register_function(function, invoker, handler_ref=str(parse_handler_ref(handler)), stub_steps=stubs)
+    engine.register_function(function, invoker, handler_ref=str(parse_handler_ref(handler)), stub_steps=stubs,
+                             stub_invokes=stub_invokes or None)
     return engine.start(None, payload, function_name=function, execution_name=execution_name,
                         on_progress=on_event)
 
@@ -97,10 +98,14 @@ async def run_durable_function_locally(
     input: Annotated[Any, Field(description="the event, any JSON value")] = None,
     stub_steps: Stubs = None,
     execution_name: Annotated[str | None, Field(description="durable execution name (idempotency)")] = None,
+    stub_invokes: Annotated[dict[str, Any] | None, Field(
+        description='function name -> result a chained context.invoke of it returns ({"ErrorType",...} fails)',
+    )] = None,
 ) -> DryRunResult:
     """Dry-run a real Python/TS/JS durable handler on the embedded engine (Lambda's operations and
     history; waits and retries skipped in virtual time) until it ends or waits on a callback. WARNING: step
-    code runs for real on this machine; stub_steps replaces named steps. Needs --allow-write."""
+    code runs for real on this machine; stub_steps replaces named steps, stub_invokes answers chained
+    invokes of functions that do not run here. Needs --allow-write."""
     state = state_of(ctx)
     state.policy.require_write("run_durable_function_locally", "run your handler's code on this machine")
     payload = None if input is None else json.dumps(input)
@@ -113,7 +118,7 @@ async def run_durable_function_locally(
 
     def work() -> DryRunResult:
         with state.engine_lock:
-            arn = _start(state, handler, payload, dict(stub_steps or {}), execution_name, on_event)
+            arn = _start(state, handler, payload, dict(stub_steps or {}), stub_invokes, execution_name, on_event)
             return _summarise(state, arn)
 
     reported = 0

@@ -136,6 +136,20 @@ def caller(event: Any, context: DurableContext) -> Any:
     return context.invoke(event["target"], event["payload"], name="call")
 
 
+def add(event: Any, _lambda_context: Any) -> Any:
+    """A standard (not durable) Lambda function, as a chained invoke may target."""
+    if event.get("a") is None:
+        raise ValueError("a is required")
+    return {"sum": event["a"] + event["b"]}
+
+
+@durable_execution
+def approve_then_call(event: Any, context: DurableContext) -> Any:
+    approval = context.create_callback(name="approve")
+    approval.result()
+    return context.invoke(event["target"], event["payload"], name="call")
+
+
 @durable_execution
 def boom(event: Any, context: DurableContext) -> Any:
     context.step(lambda _: 1, name="before")
