@@ -201,20 +201,8 @@ def _build_kwargs(
         kwargs["Result"] = body
     elif route.body is Body.INVOKE_PAYLOAD:
         kwargs.setdefault("InvocationType", "RequestResponse")
-        _require_qualified(kwargs["FunctionName"], kwargs.get("Qualifier"))
         kwargs["Payload"] = body
     return kwargs
-
-
-def _require_qualified(function_name: str, qualifier: str | None) -> None:
-    """Durable functions are invoked through a version or alias (``$LATEST`` must be explicit)."""
-    name = function_name.split(":function:", 1)[1] if ":function:" in function_name else function_name
-    if qualifier or ":" in name:
-        return
-    raise invalid(
-        f"Durable function {name} must be invoked with a qualified name: add a version or alias "
-        f"(e.g. {name}:1, {name}:live or {name}:$LATEST) or pass Qualifier."
-    )
 
 
 def _json_object(body: bytes) -> dict[str, Any]:

@@ -171,13 +171,14 @@ class LocalEngine:
         if isinstance(handler_or_invoker, str):
             handler_or_invoker = absolute_ref(handler_or_invoker)
             handler_ref = handler_or_invoker
-        caller: FunctionCaller | None = None
         invoker: Invoker
         if isinstance(handler_or_invoker, str) or not hasattr(handler_or_invoker, "invoke"):
-            python = self._python_invoker(handler_or_invoker, name)
-            invoker, caller = python, (None if python.durable else python)
+            invoker = self._python_invoker(handler_or_invoker, name)
         else:
             invoker = handler_or_invoker
+        caller: FunctionCaller | None = (
+            invoker if isinstance(invoker, PythonInvoker) and not invoker.durable else None
+        )
         self.service.register_function(
             name,
             invoker,

@@ -730,6 +730,25 @@ class DurableService:
             return arn
         return None
 
+    def _invoke_standard(self, caller: FunctionCaller, version: str, payload: str | None, kind: str) -> Json:
+        """Invoke of a standard function: one call, its response (or Lambda's unhandled-error shape)."""
+        if kind == "Event":
+            threading.Thread(target=self._call_quietly, args=(caller, payload), daemon=True).start()
+            return {"StatusCode": 202, "ExecutedVersion": version, "Payload": b""}
+        try:
+            result = caller.call(payload, timeout_s=self.invocation_timeout_s)
+        except InvocationFailed as exc:
+            body = {"errorType": exc.error.get("ErrorType"), "errorMessage": exc.error.get("ErrorMessage")}
+            return {"StatusCode": 200, "ExecutedVersion": version, "FunctionError": "Unhandled",
+                    "Payload": json.dumps(body).encode()}
+        return {"StatusCode": 200, "ExecutedVersion": version, "Payload": (result or "").encode()}
+
+    def _call_quietly(self, caller: FunctionCaller, payload: str | None) -> None:
+        try:
+            caller.call(payload, timeout_s=self.invocation_timeout_s)
+        except Exception as exc:  # an asynchronous invoke's failure is the function's own, not the caller's
+            log.warning("standard function failed", error_type=type(exc).__name__)
+
     def _pop_call(self, arns: set[str] | None) -> tuple[str, str] | None:
         """A chained invoke of a standard or stubbed function whose invocation has ended, in scope."""
         for _ in range(len(self._calls)):
@@ -1238,8 +1257,18 @@ class DurableService:
             if fn is None:
                 raise ResourceNotFoundException(f"Function not found: {function_arn(name)}")
             version = fn.resolve(qualifier)
+            if fn.caller is None and qualifier is None:
+                # Durable functions are invoked through a version or alias ($LATEST must be explicit).
+                raise InvalidParameterValueException(
+                    f"Durable function {name} must be invoked with a qualified name: add a version or alias "
+                    f"(e.g. {name}:1, {name}:live or {name}:$LATEST) or pass Qualifier."
+                )
             if InvocationType == "DryRun":
                 return {"StatusCode": 204, "ExecutedVersion": version, "Payload": b""}
+            caller = fn.caller
+        if caller is not None:
+            return self._invoke_standard(caller, version, text, InvocationType)
+        with self._lock:
             existing = None
             if DurableExecutionName is not None:
                 arn = self._by_name.get((name, DurableExecutionName))

@@ -222,3 +222,21 @@ def test_log_type_tail_returns_the_execution_log(lambda_client: Any) -> None:
     tail = base64.b64decode(response["LogResult"]).decode()
     assert "START RequestId" in tail
     assert "REPORT RequestId" in tail
+
+
+def test_a_standard_function_is_invoked_once_and_answers_its_payload() -> None:
+    service = DurableService()
+    flows = Path(__file__).parents[1] / "engine" / "handlers" / "flows.py"
+    adder = PythonInvoker(f"{flows}:add", service, function_name="adder")
+    assert not adder.durable
+    service.register_function("adder", adder, caller=adder)
+    running = serving(service)
+    client = next(running)
+    answered = client.invoke(FunctionName="adder", Payload=json.dumps({"a": 2, "b": 3}))
+    assert json.loads(answered["Payload"].read()) == {"sum": 5}
+    assert "DurableExecutionArn" not in answered and "FunctionError" not in answered
+    failed = client.invoke(FunctionName="adder", Payload=json.dumps({}))
+    assert failed["FunctionError"] == "Unhandled"
+    assert json.loads(failed["Payload"].read())["errorType"] == "ValueError"
+    assert client.list_durable_executions_by_function(FunctionName="adder")["DurableExecutions"] == []
+    running.close()

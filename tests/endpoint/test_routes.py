@@ -214,15 +214,6 @@ def test_service_errors_become_named_boto3_exceptions(recorder: tuple[RecordingS
     assert raised.value.response["Error"]["Message"] == str(error).split(": ", 1)[1]
 
 
-def test_invoke_needs_a_qualified_function_name(recorder: tuple[RecordingService, Any]) -> None:
-    service, client = recorder
-    with pytest.raises(client.exceptions.InvalidParameterValueException, match="qualified"):
-        client.invoke(FunctionName="wf", Payload=b"{}")
-    with pytest.raises(client.exceptions.InvalidParameterValueException, match="qualified"):
-        client.invoke(FunctionName="arn:aws:lambda:us-east-1:000000000000:function:wf", Payload=b"{}")
-    assert not service.calls
-
-
 def test_unknown_path_is_a_named_404(recorder: tuple[RecordingService, Any]) -> None:
     import urllib.error
     import urllib.request

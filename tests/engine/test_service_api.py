@@ -241,6 +241,10 @@ def test_invoke_resolves_qualifiers_and_deduplicates_by_execution_name() -> None
         service.invoke(FunctionName="fn:nope")
     with pytest.raises(InvalidParameterValueException):
         service.invoke(FunctionName="fn", Payload=b"{not json")
+    # A durable function is invoked through a version or alias ($LATEST spelled out), by name or ARN.
+    for unqualified in ("fn", "arn:aws:lambda:us-east-1:000000000000:function:fn"):
+        with pytest.raises(InvalidParameterValueException, match="must be invoked with a qualified name"):
+            service.invoke(FunctionName=unqualified, Payload=b"{}")
     listed = service.list_durable_executions_by_function(FunctionName="fn", Statuses=["SUCCEEDED"])
     assert [e["DurableExecutionName"] for e in listed["DurableExecutions"]] == ["order-1"]
 
