@@ -459,6 +459,37 @@ class DurableService:
             self._finish_chained_invoke(rec, status, now)
         return [rec.execution_id]
 
+    # ------------------------------------------------------------------ chained invokes
+
+    def start_chained_invoke(self, rec: ExecutionRecord, op: Json, update: Json) -> Json:
+        options = update.get("ChainedInvokeOptions") or {}
+        payload = update.get("Payload")
+        details: Json = {"FunctionName": options["FunctionName"]}
+        if options.get("TenantId"):
+            details["TenantId"] = options["TenantId"]
+        details["Input"] = history.payload(payload)
+        try:
+            name, qualifier = parse_function_name(options["FunctionName"], None)
+            target = self._functions.get(name)
+            stubbed = name in (rec.stub_invokes or {})
+            if stubbed or (target is not None and target.caller is not None):
+                # A stub or a standard function: answered by one call once this invocation has ended.
+                details["ExecutedVersion"] = LATEST if stubbed or target is None else target.resolve(qualifier)
+                rec.op_meta[op["Id"]] = {"Call": {"Function": name, "Payload": payload, "Stub": stubbed}}
+                self._calls.append((rec.arn, op["Id"]))
+                return details
+            child = self.start_execution(
+                name, payload, qualifier=qualifier, execution_name=None, parent=(rec.arn, op["Id"])
+            )
+        except (ResourceNotFoundException, InvalidParameterValueException) as exc:
+            rec.op_meta[op["Id"]] = {"StartError": {"ErrorType": exc.code, "ErrorMessage": exc.message}}
+            rec.pending_children.append(op["Id"])
+            return details
+        rec.op_meta[op["Id"]] = {"ChildArn": child.arn}
+        details["ExecutedVersion"] = child.version
+        details["DurableExecutionArn"] = child.arn
+        return details
+
     def _finish_chained_invoke(self, child: ExecutionRecord, status: ExecutionStatus, now: datetime) -> None:
         parent = self._load(child.parent_arn or "")
         if parent is None or parent.terminal:
@@ -502,35 +533,6 @@ class DurableService:
         history.record_op(parent, op, suffix, now, details)
         self._touch_async(parent, op["Id"])
 
-    def start_chained_invoke(self, rec: ExecutionRecord, op: Json, update: Json) -> Json:
-        options = update.get("ChainedInvokeOptions") or {}
-        payload = update.get("Payload")
-        details: Json = {"FunctionName": options["FunctionName"]}
-        if options.get("TenantId"):
-            details["TenantId"] = options["TenantId"]
-        details["Input"] = history.payload(payload)
-        try:
-            name, qualifier = parse_function_name(options["FunctionName"], None)
-            target = self._functions.get(name)
-            stubbed = name in (rec.stub_invokes or {})
-            if stubbed or (target is not None and target.caller is not None):
-                # A stub or a standard function: answered by one call once this invocation has ended.
-                details["ExecutedVersion"] = LATEST if stubbed or target is None else target.resolve(qualifier)
-                rec.op_meta[op["Id"]] = {"Call": {"Function": name, "Payload": payload, "Stub": stubbed}}
-                self._calls.append((rec.arn, op["Id"]))
-                return details
-            child = self.start_execution(
-                name, payload, qualifier=qualifier, execution_name=None, parent=(rec.arn, op["Id"])
-            )
-        except (ResourceNotFoundException, InvalidParameterValueException) as exc:
-            rec.op_meta[op["Id"]] = {"StartError": {"ErrorType": exc.code, "ErrorMessage": exc.message}}
-            rec.pending_children.append(op["Id"])
-            return details
-        rec.op_meta[op["Id"]] = {"ChildArn": child.arn}
-        details["ExecutedVersion"] = child.version
-        details["DurableExecutionArn"] = child.arn
-        return details
-
     def _fail_unstartable_children(self, rec: ExecutionRecord) -> None:
         """Chained invokes whose target could not start fail once the invocation has ended."""
         if not rec.pending_children or rec.token_live:
@@ -546,6 +548,53 @@ class DurableService:
                 changed.append(op_id)
         rec.pending_children = []
         self._commit(rec, changed, first)
+
+    def _pop_call(self, arns: set[str] | None) -> tuple[str, str] | None:
+        """A chained invoke of a standard or stubbed function whose invocation has ended, in scope."""
+        for _ in range(len(self._calls)):
+            arn, op_id = self._calls.popleft()
+            rec = self._records.get(arn)
+            if rec is None or rec.terminal or rec.ops.get(op_id, {}).get("Status") != OperationStatus.STARTED:
+                continue
+            if rec.token_live or (arns is not None and arn not in arns):
+                self._calls.append((arn, op_id))
+                continue
+            return arn, op_id
+        return None
+
+    def _answer_call(self, arn: str, op_id: str) -> None:
+        """Call the standard function (or read the stub) a chained invoke names, outside the lock, and
+        settle the operation with its response or its error."""
+        with self._lock:
+            rec = self._get(arn)
+            call = rec.op_meta[op_id]["Call"]
+            target = self._functions.get(call["Function"])
+            stubs = rec.stub_invokes or {}
+        result: str | None = None
+        error: Json | None = None
+        if call.get("Stub"):
+            result, error = stub_outcome(stubs.get(call["Function"]))
+        elif target is None or target.caller is None:
+            error = {"ErrorType": "ResourceNotFoundException",
+                     "ErrorMessage": f"Function not found: {function_arn(call['Function'])}"}
+        else:
+            try:
+                result = target.caller.call(call.get("Payload"), timeout_s=self.invocation_timeout_s)
+            except InvocationFailed as exc:
+                error = exc.error
+            except Exception as exc:  # the engine must survive any caller bug
+                error = {"ErrorType": type(exc).__name__, "ErrorMessage": str(exc)}
+        with self._lock:
+            rec = self._get(arn)
+            op = rec.ops.get(op_id)
+            if rec.terminal or op is None or op["Status"] != OperationStatus.STARTED:
+                return
+            first = len(rec.events)
+            if error is None:
+                self._settle_chained_invoke(rec, op, "Succeeded", now=self.clock.now(), result=result)
+            else:
+                self._settle_chained_invoke(rec, op, "Failed", now=self.clock.now(), error=error)
+            self._commit(rec, [op_id], first)
 
     # ------------------------------------------------------------------ invocations
 
@@ -729,72 +778,6 @@ class DurableService:
                 continue
             return arn
         return None
-
-    def _invoke_standard(self, caller: FunctionCaller, version: str, payload: str | None, kind: str) -> Json:
-        """Invoke of a standard function: one call, its response (or Lambda's unhandled-error shape)."""
-        if kind == "Event":
-            threading.Thread(target=self._call_quietly, args=(caller, payload), daemon=True).start()
-            return {"StatusCode": 202, "ExecutedVersion": version, "Payload": b""}
-        try:
-            result = caller.call(payload, timeout_s=self.invocation_timeout_s)
-        except InvocationFailed as exc:
-            body = {"errorType": exc.error.get("ErrorType"), "errorMessage": exc.error.get("ErrorMessage")}
-            return {"StatusCode": 200, "ExecutedVersion": version, "FunctionError": "Unhandled",
-                    "Payload": json.dumps(body).encode()}
-        return {"StatusCode": 200, "ExecutedVersion": version, "Payload": (result or "").encode()}
-
-    def _call_quietly(self, caller: FunctionCaller, payload: str | None) -> None:
-        try:
-            caller.call(payload, timeout_s=self.invocation_timeout_s)
-        except Exception as exc:  # an asynchronous invoke's failure is the function's own, not the caller's
-            log.warning("standard function failed", error_type=type(exc).__name__)
-
-    def _pop_call(self, arns: set[str] | None) -> tuple[str, str] | None:
-        """A chained invoke of a standard or stubbed function whose invocation has ended, in scope."""
-        for _ in range(len(self._calls)):
-            arn, op_id = self._calls.popleft()
-            rec = self._records.get(arn)
-            if rec is None or rec.terminal or rec.ops.get(op_id, {}).get("Status") != OperationStatus.STARTED:
-                continue
-            if rec.token_live or (arns is not None and arn not in arns):
-                self._calls.append((arn, op_id))
-                continue
-            return arn, op_id
-        return None
-
-    def _answer_call(self, arn: str, op_id: str) -> None:
-        """Call the standard function (or read the stub) a chained invoke names, outside the lock, and
-        settle the operation with its response or its error."""
-        with self._lock:
-            rec = self._get(arn)
-            call = rec.op_meta[op_id]["Call"]
-            target = self._functions.get(call["Function"])
-            stubs = rec.stub_invokes or {}
-        result: str | None = None
-        error: Json | None = None
-        if call.get("Stub"):
-            result, error = stub_outcome(stubs.get(call["Function"]))
-        elif target is None or target.caller is None:
-            error = {"ErrorType": "ResourceNotFoundException",
-                     "ErrorMessage": f"Function not found: {function_arn(call['Function'])}"}
-        else:
-            try:
-                result = target.caller.call(call.get("Payload"), timeout_s=self.invocation_timeout_s)
-            except InvocationFailed as exc:
-                error = exc.error
-            except Exception as exc:  # the engine must survive any caller bug
-                error = {"ErrorType": type(exc).__name__, "ErrorMessage": str(exc)}
-        with self._lock:
-            rec = self._get(arn)
-            op = rec.ops.get(op_id)
-            if rec.terminal or op is None or op["Status"] != OperationStatus.STARTED:
-                return
-            first = len(rec.events)
-            if error is None:
-                self._settle_chained_invoke(rec, op, "Succeeded", now=self.clock.now(), result=result)
-            else:
-                self._settle_chained_invoke(rec, op, "Failed", now=self.clock.now(), error=error)
-            self._commit(rec, [op_id], first)
 
     def _settle_attention(self, arns: set[str] | None) -> None:
         """After an invocation ends: fail chained invokes that could not start, answer callbacks."""
@@ -1302,6 +1285,25 @@ class DurableService:
                     {"errorType": error.get("ErrorType"), "errorMessage": error.get("ErrorMessage")}
                 ).encode()
             return response
+
+    def _invoke_standard(self, caller: FunctionCaller, version: str, payload: str | None, kind: str) -> Json:
+        """Invoke of a standard function: one call, its response (or Lambda's unhandled-error shape)."""
+        if kind == "Event":
+            threading.Thread(target=self._call_quietly, args=(caller, payload), daemon=True).start()
+            return {"StatusCode": 202, "ExecutedVersion": version, "Payload": b""}
+        try:
+            result = caller.call(payload, timeout_s=self.invocation_timeout_s)
+        except InvocationFailed as exc:
+            body = {"errorType": exc.error.get("ErrorType"), "errorMessage": exc.error.get("ErrorMessage")}
+            return {"StatusCode": 200, "ExecutedVersion": version, "FunctionError": "Unhandled",
+                    "Payload": json.dumps(body).encode()}
+        return {"StatusCode": 200, "ExecutedVersion": version, "Payload": (result or "").encode()}
+
+    def _call_quietly(self, caller: FunctionCaller, payload: str | None) -> None:
+        try:
+            caller.call(payload, timeout_s=self.invocation_timeout_s)
+        except Exception as exc:  # an asynchronous invoke's failure is the function's own, not the caller's
+            log.warning("standard function failed", error_type=type(exc).__name__)
 
     def append_logs(self, arn: str, lines: list[str]) -> None:
         with self._lock:
