@@ -9,6 +9,7 @@ import argparse
 import sys
 from typing import Any
 
+from durable_mcp.cli.run import add_stub_options
 from durable_mcp.determinism.method import DESCRIPTION
 
 
@@ -21,13 +22,7 @@ def register(sub: Any) -> None:
     parser.add_argument("handler_ref", metavar="PATH:handler", help="handler file (.py .ts .js .mjs .cjs) and export")
     parser.add_argument("--input", default=None, metavar="JSON", help="execution input as JSON text")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument(
-        "--stub",
-        action="append",
-        default=[],
-        metavar="NAME=JSON",
-        help='replace step NAME\'s code by this result (or {"ErrorType":..,"ErrorMessage":..}); repeatable',
-    )
+    add_stub_options(parser)
     parser.add_argument(
         "--on-callback",
         action="append",
@@ -53,12 +48,13 @@ def run(args: argparse.Namespace) -> int:
     from durable_mcp.cli.run import parse_options
     from durable_mcp.determinism import check_determinism
 
-    on_callback, stubs = parse_options(args)
+    on_callback, stubs, invoke_stubs = parse_options(args)
     functions = dict(parse_function_spec(spec) for spec in args.functions)
     report = check_determinism(
         args.handler_ref,
         args.input,
         stub_steps=stubs,
+        stub_invokes=invoke_stubs,
         on_callback=on_callback or None,
         interruptions=not args.no_interruptions,
         max_interruptions=args.max_interruptions,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import Any, NamedTuple
 
 WAITING = frozenset({"RUNNING", "PAUSED", "PAUSING"})
 
@@ -31,6 +31,18 @@ def register(sub: Any) -> None:
         "--on-callback", action="append", default=[], metavar="NAME=succeed:JSON|NAME=fail:MESSAGE",
         help="answer the callback NAME (or * for any) as soon as it starts; repeatable",
     )
+    add_stub_options(parser)
+    parser.add_argument("--format", choices=("timeline", "json"), default="timeline")
+    parser.add_argument("--invocation-timeout", type=float, default=900.0, metavar="S",
+                        help="seconds one invocation may run (Lambda's function timeout)")
+    parser.add_argument("--execution-timeout", type=int, default=None, metavar="S",
+                        help="seconds the whole execution may take (virtual time)")
+    parser.add_argument("--function-name", default="local-function", help="function name in the ARN")
+    parser.set_defaults(handler=run)
+
+
+def add_stub_options(parser: Any) -> None:
+    """``--stub`` and ``--stub-invoke``, shared by ``run`` and ``check-determinism``."""
     parser.add_argument(
         "--stub", action="append", default=[], metavar="NAME=JSON",
         help='checkpoint step NAME as returning JSON without running it; {"ErrorType":..,"ErrorMessage":..} '
@@ -41,13 +53,12 @@ def register(sub: Any) -> None:
         help="answer a chained context.invoke of FUNCTION with JSON instead of calling it (an ErrorType "
         "object makes it fail); repeatable",
     )
-    parser.add_argument("--format", choices=("timeline", "json"), default="timeline")
-    parser.add_argument("--invocation-timeout", type=float, default=900.0, metavar="S",
-                        help="seconds one invocation may run (Lambda's function timeout)")
-    parser.add_argument("--execution-timeout", type=int, default=None, metavar="S",
-                        help="seconds the whole execution may take (virtual time)")
-    parser.add_argument("--function-name", default="local-function", help="function name in the ARN")
-    parser.set_defaults(handler=run)
+
+
+class Options(NamedTuple):
+    on_callback: dict[str, str]
+    stubs: dict[str, Any]
+    invoke_stubs: dict[str, Any]
 
 
 def _pairs(values: list[str], flag: str) -> dict[str, str]:
@@ -71,7 +82,7 @@ def _json(text: str, what: str) -> Any:
         raise UserError(f"{what} is not valid JSON ({exc.msg} at character {exc.pos}): {text!r}") from None
 
 
-def parse_options(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, Any]]:
+def parse_options(args: argparse.Namespace) -> Options:
     from durable_mcp.engine.local import parse_callback_answers
     from durable_mcp.errors import UserError
 
@@ -85,7 +96,9 @@ def parse_options(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, A
     except ValueError as exc:
         raise UserError(str(exc)) from None
     stubs = {name: _json(value, f"--stub {name}") for name, value in _pairs(args.stub, "--stub").items()}
-    return on_callback, stubs
+    invoke_stubs = {name: _json(value, f"--stub-invoke {name}")
+                    for name, value in _pairs(args.stub_invoke, "--stub-invoke").items()}
+    return Options(on_callback, stubs, invoke_stubs)
 
 
 def is_node_ref(handler_ref: str) -> bool:
@@ -117,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     if args.input is not None:
         _json(args.input, "--input")
         payload = args.input
-    on_callback, stubs = parse_options(args)
+    on_callback, stubs, invoke_stubs = parse_options(args)
     engine = LocalEngine(
         store=args.store or "memory",
         real_time=args.real_time,
@@ -128,16 +141,14 @@ def run(args: argparse.Namespace) -> int:
     closers: list[Any] = []
     engine.service.invoker_factory = node_invoker_factory(engine, closers)
     try:
-        invoke_stubs = {name: _json(value, f"--stub-invoke {name}")
-                        for name, value in _pairs(args.stub_invoke, "--stub-invoke").items()} or None
         if is_node_ref(args.handler_ref):
             from durable_mcp.runtimes.refs import parse_handler_ref
 
             ref = str(parse_handler_ref(args.handler_ref))
             invoker = engine.service.invoker_factory(ref, None)
-            engine.register_function(args.function_name, invoker, handler_ref=ref, stub_invokes=invoke_stubs)
+            engine.register_function(args.function_name, invoker, handler_ref=ref, stub_invokes=invoke_stubs or None)
         else:
-            engine.register_function(args.function_name, args.handler_ref, stub_invokes=invoke_stubs)
+            engine.register_function(args.function_name, args.handler_ref, stub_invokes=invoke_stubs or None)
         arn = engine.start(
             None,
             payload,

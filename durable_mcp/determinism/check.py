@@ -118,9 +118,11 @@ class _Session:
         on_callback: Mapping[str, str],
         invocation_timeout_s: float,
         functions: Mapping[str, str],
+        stub_invokes: Mapping[str, Any],
     ) -> None:
         self.ref = ref
         self.functions = dict(functions)
+        self.stub_invokes = dict(stub_invokes)
         self._targets: dict[str, Invoker] = {}
         self.payload = payload
         self.stub_steps = dict(stub_steps)
@@ -164,8 +166,9 @@ class _Session:
         trap = CheckpointTrap(engine.service, crash_at, invoker.crash_current)
         self.switch.use(trap)
         recorder = RecordingInvoker(invoker, engine.service)
+        engine.register_function(FUNCTION_NAME, recorder, stub_invokes=self.stub_invokes or None)
         try:
-            arn = engine.start(recorder, self.payload, function_name=FUNCTION_NAME)
+            arn = engine.start(None, self.payload, function_name=FUNCTION_NAME)
             engine.run_until_idle(arn)
             operations = [copy.deepcopy(op) for op in engine.service.record(arn).ops.values()]
             return RunRecord(engine.result(arn), operations, recorder.invocations, trap.calls)
@@ -198,6 +201,7 @@ def _session(
     on_callback: Mapping[str, str] | None,
     invocation_timeout_s: float,
     functions: Mapping[str, str] | None,
+    stub_invokes: Mapping[str, Any] | None,
 ) -> Iterator[_Session]:
     session = _Session(
         parse_handler_ref(handler_ref),
@@ -206,6 +210,7 @@ def _session(
         on_callback or DEFAULT_CALLBACK_ANSWERS,
         invocation_timeout_s,
         functions or {},
+        stub_invokes or {},
     )
     try:
         yield session
@@ -224,19 +229,22 @@ def check_determinism(
     seeds: Sequence[int] = DEFAULT_SEEDS,
     invocation_timeout_s: float = 60.0,
     functions: Mapping[str, str] | None = None,
+    stub_invokes: Mapping[str, Any] | None = None,
 ) -> DeterminismReport:
     """Check ``path:handler`` for replay divergences and, optionally, crash safety.
 
     ``input_json`` is the execution input as JSON text; ``on_callback`` answers callbacks by name
     (``{"name" | "*": "succeed:JSON" | "fail:MESSAGE"}``, default: every callback succeeds with null);
-    ``functions`` maps chained-invoke target names to their ``path:handler`` (run for real).
+    ``functions`` maps chained-invoke target names to their ``path:handler`` (run for real);
+    ``stub_invokes`` answers chained invokes of other functions with a stand-in result.
     """
     if input_json is not None:
         try:
             json.loads(input_json)
         except json.JSONDecodeError as exc:
             raise UserError(f"--input is not valid JSON: {exc.msg} at character {exc.pos}") from None
-    with _session(handler_ref, input_json, stub_steps, on_callback, invocation_timeout_s, functions) as session:
+    with _session(handler_ref, input_json, stub_steps, on_callback, invocation_timeout_s, functions,
+                  stub_invokes) as session:
         reference = session.run()
         _require_a_running_handler(reference)
         divergences = _replay_all(session, reference, seeds)

@@ -113,6 +113,18 @@ def test_chained_invoke_targets_run_for_real() -> None:
     assert report.invocations == 2  # the invoke suspends the caller until the target ends
 
 
+def test_a_stubbed_chained_invoke_target_needs_no_function() -> None:
+    report = check_determinism(
+        f"{HANDLERS / 'chained.py'}:handler",
+        json.dumps({"amount": 4}),
+        stub_invokes={"echo": {"doubled": 8}},
+        max_interruptions=2,
+    )
+    assert report.status == "SUCCEEDED", report.model_dump_json(indent=2)
+    assert report.deterministic, report.model_dump_json(indent=2)
+    assert report.invocations == 2
+
+
 def test_map_items_starting_in_another_order_are_not_a_divergence(monkeypatch: pytest.MonkeyPatch) -> None:
     # The items run on threads, so the order their operations start in changes from run to run; an
     # operation is identified by its id (its place under its parent), not by that order.

@@ -25,6 +25,12 @@ Stubs = Annotated[
 ]
 
 
+InvokeStubs = Annotated[
+    dict[str, Any] | None,
+    Field(description='function name -> result its invoke returns ({"ErrorType",...} fails)'),
+]
+
+
 class PendingCallback(BaseModel):
     name: str
     callback_id: str
@@ -98,14 +104,12 @@ async def run_durable_function_locally(
     input: Annotated[Any, Field(description="the event, any JSON value")] = None,
     stub_steps: Stubs = None,
     execution_name: Annotated[str | None, Field(description="durable execution name (idempotency)")] = None,
-    stub_invokes: Annotated[dict[str, Any] | None, Field(
-        description='function name -> result a chained context.invoke of it returns ({"ErrorType",...} fails)',
-    )] = None,
+    stub_invokes: InvokeStubs = None,
 ) -> DryRunResult:
     """Dry-run a real Python/TS/JS durable handler on the embedded engine (Lambda's operations and
     history; waits and retries skipped in virtual time) until it ends or waits on a callback. WARNING: step
-    code runs for real on this machine; stub_steps replaces named steps, stub_invokes answers chained
-    invokes of functions that do not run here. Needs --allow-write."""
+    code runs for real on this machine; stub_steps replaces named steps, stub_invokes chained invokes.
+    Needs --allow-write."""
     state = state_of(ctx)
     state.policy.require_write("run_durable_function_locally", "run your handler's code on this machine")
     payload = None if input is None else json.dumps(input)
@@ -158,11 +162,13 @@ def check_replay_determinism(
     input: Annotated[Any, Field(description="the event, any JSON value")] = None,
     stub_steps: Stubs = None,
     interruptions: Annotated[bool, Field(description="also crash the run after each checkpoint")] = True,
+    stub_invokes: InvokeStubs = None,
 ) -> DeterminismReport:
     """Find replay bugs by running: replay each invocation with clock, random and UUIDs perturbed (first
     divergence with its source line), then crash after each checkpoint (steps re-run or changed). Step code
-    runs for real here; use stub_steps."""
+    runs for real here; use stub_steps / stub_invokes."""
     from durable_mcp.determinism import check_determinism
 
     payload = None if input is None else json.dumps(input)
-    return check_determinism(handler, payload, stub_steps=stub_steps, interruptions=interruptions)
+    return check_determinism(handler, payload, stub_steps=stub_steps, interruptions=interruptions,
+                             stub_invokes=stub_invokes)
