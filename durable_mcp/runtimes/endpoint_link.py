@@ -26,6 +26,11 @@ class EndpointLink:
                 self._server = serve(self._service)
             return self._server.url
 
+    def clock_offset_s(self) -> float:
+        """How far the service's virtual clock is ahead of the wall clock (0 without a local service)."""
+        offset = getattr(getattr(self._service, "clock", None), "offset", 0.0)
+        return float(offset) if isinstance(offset, int | float) else 0.0
+
     def close(self) -> None:
         with self._lock:
             server, self._server = self._server, None

@@ -300,8 +300,28 @@ function lambdaContext(event, deadline) {
   };
 }
 
+// ---------------------------------------------------------------- virtual clock
+// The engine skips waits by moving its clock ahead of the wall clock; Date follows it (the offset
+// arrives with each request), so time measured across a skipped wait is the wait, as on Lambda.
+let clockOffsetMs = 0;
+
+function installVirtualClock() {
+  const RealDate = Date;
+  class VirtualDate extends RealDate {
+    constructor(...args) {
+      if (args.length === 0) super(RealDate.now() + clockOffsetMs);
+      else super(...args);
+    }
+    static now() {
+      return RealDate.now() + clockOffsetMs;
+    }
+  }
+  globalThis.Date = VirtualDate;
+}
+
 async function main() {
   const [file, exportName = "handler", ...options] = process.argv.slice(2);
+  installVirtualClock(); // first: a perturbation wraps it
   const perturbAt = options.indexOf("--perturb");
   if (perturbAt >= 0) installPerturbation(Number(options[perturbAt + 1] || 1));
   process.setSourceMapsEnabled(true);
@@ -334,6 +354,7 @@ async function main() {
     if (!line.trim()) continue;
     const request = JSON.parse(line);
     probes.length = 0;
+    clockOffsetMs = Number(request.clock_offset_ms) || 0;
     const deadline = performance.now() + (request.timeout_ms || 900_000);
     logBuffer = "";
     try {

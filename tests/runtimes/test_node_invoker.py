@@ -160,3 +160,14 @@ def test_handler_output_becomes_the_execution_log(node_project: ProjectFactory) 
         logs = engine.logs(arn)
     assert sum(line.startswith("START RequestId") for line in logs) == 3
     assert sum("order of 21" in line for line in logs) == 3  # printed on every replay, like in Lambda
+
+
+def test_the_handlers_clock_follows_the_engines_virtual_time(node_project: ProjectFactory) -> None:
+    project = node_project("elapsed.ts")
+    ref = parse_handler_ref(f"{project}/elapsed.ts:handler")
+    with LocalEngine() as engine, NodeInvoker(ref, service=engine.service) as node:
+        arn = engine.start(node, "{}", function_name="elapsed")
+        result = engine.result(arn)
+    assert result.status == "SUCCEEDED", result.error
+    # The hour-long wait is skipped, yet the handler sees it pass, as it would on Lambda.
+    assert 3_600_000 <= result.result["elapsedMs"] < 3_600_000 + 60_000
