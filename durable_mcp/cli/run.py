@@ -32,6 +32,10 @@ def register(sub: Any) -> None:
         help="answer the callback NAME (or * for any) as soon as it starts; repeatable",
     )
     add_stub_options(parser)
+    parser.add_argument(
+        "--let-callbacks-time-out", action="store_true",
+        help="do not stop at an unanswered callback: let virtual time run to its timeout, as if nobody answered",
+    )
     parser.add_argument("--format", choices=("timeline", "json"), default="timeline")
     parser.add_argument("--invocation-timeout", type=float, default=900.0, metavar="S",
                         help="seconds one invocation may run (Lambda's function timeout)")
@@ -155,6 +159,8 @@ def run(args: argparse.Namespace) -> int:
             function_name=args.function_name,
             execution_timeout_s=args.execution_timeout,
         )
+        if args.let_callbacks_time_out:
+            engine.run_until_idle(arn)
         return report(engine, arn, args.format)
     finally:
         for closer in closers:
@@ -175,6 +181,9 @@ def report(engine: Any, arn: str, output_format: str) -> int:
             "error": result.error,
             "events": to_jsonable(result.events),
         }
+        if result.status in WAITING:
+            document["open_callbacks"] = [{"name": c.label, "callback_id": c.callback_id}
+                                          for c in engine.open_callbacks(arn)]
         note = engine.waiting_note(arn)
         if note is not None:
             document["waiting"] = note

@@ -150,3 +150,18 @@ def test_run_answers_a_chained_invoke_with_a_stub() -> None:
     assert json.loads(done.stdout)["result"] == {"receipt": "r-1"}
     refused = cli("run", f"{HANDLERS}:caller", "--input", payload, "--stub-invoke", "payments={not json")
     assert refused.returncode == 2 and "--stub-invoke payments" in refused.stderr
+
+
+def test_run_lists_open_callbacks_or_lets_them_time_out() -> None:
+    waiting = cli("run", f"{HANDLERS}:approval", "--input", '{"timeout": 30}', "--format", "json")
+    assert waiting.returncode == 0, waiting.stderr
+    document = json.loads(waiting.stdout)
+    assert document["status"] == "RUNNING"
+    assert [c["name"] for c in document["open_callbacks"]] == ["approve"]
+
+    timed_out = cli("run", f"{HANDLERS}:approval", "--input", '{"timeout": 30}', "--format", "json",
+                    "--let-callbacks-time-out")
+    document = json.loads(timed_out.stdout)
+    assert document["status"] == "FAILED"
+    assert "CallbackTimedOut" in [e["EventType"] for e in document["events"]]
+    assert "open_callbacks" not in document
