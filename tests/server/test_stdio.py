@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 from mcp import Client, StdioServerParameters
+
+from tests.support.ports import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -69,12 +69,6 @@ def test_http_on_a_non_loopback_host_needs_allow_remote() -> None:
     assert "no authentication" in done.stderr and "--allow-remote" in done.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.anyio
 async def test_streamable_http_on_loopback_with_dns_rebinding_protection() -> None:
     port = free_port()
@@ -82,15 +76,7 @@ async def test_streamable_http_on_loopback_with_dns_rebinding_protection() -> No
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/mcp"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        wait_until_listening(port)
         async with Client(url) as client:
             assert "validate_durable_code" in {t.name for t in (await client.list_tools()).tools}
         forged = urllib.request.Request(url, data=b"{}", method="POST",

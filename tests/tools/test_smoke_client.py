@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from tests.support.ports import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -35,22 +35,13 @@ def test_a_stdio_server_passes_every_check(tmp_path: Path) -> None:
 
 
 def test_an_http_server_passes_every_check_and_a_missing_one_exits_2(tmp_path: Path) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+    port = free_port()
     server = subprocess.Popen(
         [str(BIN / "durable-mcp"), "--transport", "streamable-http", "--port", str(port), "--allow-write",
          "--store", str(tmp_path / "store.sqlite3")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the HTTP server did not start"
-                time.sleep(0.2)
+        wait_until_listening(port)
         assert_every_check_passed(run_smoke("--url", f"http://127.0.0.1:{port}/mcp", cwd=tmp_path))
     finally:
         server.terminate()
