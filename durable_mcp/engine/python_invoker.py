@@ -384,7 +384,8 @@ class PythonInvoker:
             try:
                 box["output"] = self._handler(event, context)
             except BaseException as exc:  # the handler's failure is the invocation's result
-                box["error"] = exc
+                # Its stack trace starts in the handler: this frame is durable-mcp's, not the user's.
+                box["error"] = exc.with_traceback(exc.__traceback__.tb_next if exc.__traceback__ else None)
 
         with _PROCESS_LOCK:
             lines.append(f"START RequestId: {request_id}")

@@ -236,7 +236,10 @@ def test_chained_invoke_of_a_standard_function_calls_it_once_with_the_payload() 
 
     failing = engine.start(flows.caller, json.dumps({"target": "add", "payload": {}}))
     failed = first(engine.result(failing).events, "ChainedInvokeFailed")
-    assert failed["ChainedInvokeFailedDetails"]["Error"]["Payload"]["ErrorType"] == "ValueError"
+    error = failed["ChainedInvokeFailedDetails"]["Error"]["Payload"]
+    assert error["ErrorType"] == "ValueError"
+    trace = "".join(error["StackTrace"])  # starts in the user's function, not in durable-mcp
+    assert "flows.py" in trace and "python_invoker" not in trace
 
 
 def test_a_standard_function_has_no_durable_execution_to_start() -> None:
