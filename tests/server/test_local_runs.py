@@ -194,3 +194,17 @@ async def test_a_chained_invoke_of_a_function_that_does_not_run_here_is_answered
         })).structured_content
         assert stubbed["status"] == "SUCCEEDED", stubbed
         assert '"receipt": "r-1"' in stubbed["result"]
+
+
+@pytest.mark.anyio
+async def test_a_dry_run_can_let_an_unanswered_callback_time_out(tmp_path: Path) -> None:
+    ref = f"{HANDLERS / 'approval.py'}:handler"  # its approval callback times out after an hour
+    async with server(tmp_path, allow_write=True, allow_sensitive_data_access=True) as c:
+        run = (await c.call_tool("run_durable_function_locally", {
+            "handler": ref, "input": {"order": "o-2"}, "callbacks_time_out": True,
+        })).structured_content
+        assert run["status"] == "FAILED", run
+        assert run["pending_callbacks"] == []
+        history = (await c.call_tool("get_durable_execution_history",
+                                     {"execution_arn": run["execution_arn"], "format": "events"})).structured_content
+        assert "CallbackTimedOut" in [event["EventType"] for event in history["events"]]

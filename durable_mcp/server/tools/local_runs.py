@@ -105,11 +105,11 @@ async def run_durable_function_locally(
     stub_steps: Stubs = None,
     execution_name: Annotated[str | None, Field(description="durable execution name (idempotency)")] = None,
     stub_invokes: InvokeStubs = None,
+    callbacks_time_out: Annotated[bool, Field(description="let unanswered callbacks time out instead")] = False,
 ) -> DryRunResult:
-    """Dry-run a real Python/TS/JS durable handler on the embedded engine (Lambda's operations and
-    history; waits and retries skipped in virtual time) until it ends or waits on a callback. WARNING: step
-    code runs for real on this machine; stub_steps replaces named steps, stub_invokes chained invokes.
-    Needs --allow-write."""
+    """Dry-run a real Python/TS/JS durable handler on the embedded engine (Lambda's history; waits and
+    retries skipped in virtual time) until it ends or waits on a callback. WARNING: step code runs for real
+    here; stub_steps replaces named steps, stub_invokes chained invokes. Needs --allow-write."""
     state = state_of(ctx)
     state.policy.require_write("run_durable_function_locally", "run your handler's code on this machine")
     payload = None if input is None else json.dumps(input)
@@ -123,6 +123,8 @@ async def run_durable_function_locally(
     def work() -> DryRunResult:
         with state.engine_lock:
             arn = _start(state, handler, payload, dict(stub_steps or {}), stub_invokes, execution_name, on_event)
+            if callbacks_time_out:
+                state.engine().run_until_idle(arn)
             return _summarise(state, arn)
 
     reported = 0
