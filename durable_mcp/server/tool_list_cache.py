@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import structlog
@@ -24,6 +23,7 @@ from mcp.types import Tool
 from pydantic import TypeAdapter, ValidationError
 
 from durable_mcp import __version__
+from durable_mcp.files import write_atomically
 
 log = structlog.get_logger(__name__)
 
@@ -76,19 +76,11 @@ class ToolListCache:
     def store(self, tools: list[Tool]) -> None:
         """Write atomically and drop catalogs of other fingerprints; a read-only cache is not an error."""
         data = _TOOLS.dump_json(tools, by_alias=True, exclude_none=True)
-        tmp: str | None = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tools-", suffix=".tmp")
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, self.path)
-            tmp = None
+            write_atomically(self.path, data)
             for old in self.directory.glob("tools-*.json"):
                 if old != self.path:
                     old.unlink(missing_ok=True)
         except OSError as exc:
             log.info("tool list not cached", path=str(self.path), error=type(exc).__name__)
-        finally:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)

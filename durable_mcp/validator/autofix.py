@@ -9,14 +9,14 @@ already taken is left for the next run, and a file that would no longer parse is
 
 from __future__ import annotations
 
-import os
-import tempfile
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from durable_mcp.files import write_atomically
 from durable_mcp.validator.models import Edit, Finding, Fix
 
 
@@ -31,11 +31,7 @@ class FixOutcome(BaseModel):
 
 def _offsets(text: str) -> list[int]:
     """Offset of the first character of each line (1-based line n starts at ``starts[n - 1]``)."""
-    starts = [0]
-    for index, char in enumerate(text):
-        if char == "\n":
-            starts.append(index + 1)
-    return starts
+    return [0, *(match.end() for match in re.finditer("\n", text))]
 
 
 def _span(starts: list[int], edit: Edit) -> tuple[int, int]:
@@ -66,18 +62,6 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:
     return text, applied
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".fix")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def apply_safe_fixes(findings: list[Finding], selected: frozenset[str]) -> FixOutcome:
     """Apply the safe fixes of ``findings`` to their files, each file only if it still parses afterwards."""
     from durable_mcp.validator.api import check_source
@@ -102,7 +86,7 @@ def apply_safe_fixes(findings: list[Finding], selected: frozenset[str]) -> FixOu
         if any(f.rule == "DR000" for f in check_source(fixed, language, name, selected | {"DR000"})):
             outcome.skipped.append(f"{name}: not fixed, the fixed text would not parse (please report this)")
             continue
-        _write_atomically(path, fixed)
+        write_atomically(path, fixed.encode("utf-8"))
         outcome.fixed += applied
         outcome.files.append(name)
     return outcome
