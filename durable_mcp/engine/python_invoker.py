@@ -296,7 +296,6 @@ def _stub_error(error: Mapping[str, Any]) -> Exception:
     return cls(str(error.get("ErrorMessage") or ""))
 
 
-
 @contextlib.contextmanager
 def _stubbed_steps(stubs: Mapping[str, Any] | None) -> Iterator[None]:
     if not stubs:
